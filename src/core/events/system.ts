@@ -1,0 +1,8 @@
+/** Events about devmode itself: start-up progress, warnings, the whole system's readiness. */
+export type SystemEvent =
+  /** Something worth a line that is not tied to one instance (a route overlap, the broker mode chosen). */
+  | { type: 'system.notice'; level: 'info' | 'warn' | 'error'; source: string; message: string; ts: number }
+  /** Every managed service has its instances ready. */
+  | { type: 'system.ready'; gatewayUrl: string; ms: number; ts: number }
+  /** devmode is shutting down (why: signal name, 'error', 'done'). */
+  | { type: 'system.stopping'; reason: string; ts: number };

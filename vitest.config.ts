@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests start real processes and sockets; the machine has two cores, so files run in a
+// small pool and each test has a generous timeout that only exists to catch a hang.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
