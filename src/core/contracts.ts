@@ -27,3 +27,47 @@ export interface InstanceResolver {
   /** Why a service has no ready instance (crash loop, exited with code 1, ...), for error bodies. */
   whyDown(service: string): string | undefined;
 }
+
+/** What views (TUI, admin API, harness) read about the broker, whatever its mode. */
+export interface BrokerIntrospection {
+  topics(): Promise<TopicView[]>;
+  groups(): Promise<GroupView[]>;
+  /** the last `limit` records of a partition, decoded for display (newest last) */
+  recentRecords(topic: string, partition: number, limit: number): Promise<RecordView[]>;
+}
+
+export interface TopicView {
+  name: string;
+  partitions: PartitionView[];
+  /** over the last few seconds, summed over partitions (0 where the mode cannot tell) */
+  messagesPerSec: number;
+  bytesPerSec: number;
+}
+
+export interface PartitionView {
+  partition: number;
+  logStartOffset: number;
+  highWatermark: number;
+  sizeBytes: number;
+}
+
+export interface GroupView {
+  groupId: string;
+  state: 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead' | 'Unknown';
+  generation: number;
+  protocol: string | null;
+  members: { memberId: string; clientId: string; host: string; assignments: { topic: string; partitions: number[] }[] }[];
+  /** per committed partition: committed offset, high watermark, lag */
+  offsets: { topic: string; partition: number; committed: number; highWatermark: number; lag: number }[];
+}
+
+export interface RecordView {
+  offset: number;
+  timestamp: number;
+  /** text, pretty JSON when the bytes are valid JSON, or a hex preview; null when absent */
+  key: string | null;
+  value: string | null;
+  headers: { key: string; value: string | null }[];
+  /** e.g. 'gzip' when the batch was compressed */
+  compression: string;
+}
