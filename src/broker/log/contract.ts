@@ -57,7 +57,10 @@ export interface PartitionLog {
   read(fetchOffset: bigint, maxBytes: number, allowOversizedFirst: boolean): Buffer[];
   /** first offset whose timestamp >= ts, or -1n if none (ListOffsets by timestamp) */
   offsetForTimestamp(ts: bigint): { offset: bigint; timestamp: bigint };
-  /** Resolves (or calls back) on the next append; returns a cancel function. Used to wake parked fetches. */
+  /**
+   * Calls `listener` synchronously after every append (and once when the partition's topic
+   * is deleted) until the returned cancel function is called. Used to wake parked fetches.
+   */
   onAppend(listener: () => void): () => void;
 }
 

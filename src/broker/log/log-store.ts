@@ -1,0 +1,258 @@
+/**
+ * The embedded broker's storage: every topic's partition logs and the committed consumer
+ * offsets, in memory or in a data directory:
+ *
+ *   <dataDir>/topics.json                      topic names, ids, partition counts
+ *   <dataDir>/<topic>-<partition>/<base>.log   append-only segments of stored batches
+ *   <dataDir>/offsets.jsonl                    committed offsets journal
+ *   <dataDir>/.lock                            pid of the owning process
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommittedOffset, LogStore, TopicInfo } from './contract.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { InvalidPartitionsError, InvalidTopicError, TopicExistsError } from './errors.js';
+import { OffsetStore } from './offset-store.js';
+import { StoredPartitionLog, type PartitionLogOptions } from './partition-log.js';
+import { recoverPartitionDir } from './recovery.js';
+import { topicNameProblem } from './topic-name.js';
+import { readTopicsFile, writeTopicsFile } from './topics-file.js';
+
+export interface LogStoreOptions {
+  /** directory to persist into, or null to keep everything in memory for the run */
+  dataDir: string | null;
+  /** per partition; default 256 MiB */
+  retentionBytes?: number;
+  /** per partition; default 24 h */
+  retentionMs?: number;
+  /** segment size; default 16 MiB on disk, 1 MiB in memory, at most a quarter of retentionBytes */
+  segmentBytes?: number;
+  /** how often age retention runs without appends; default 30 s */
+  retentionCheckMs?: number;
+  /** most partitions one topic may have; default 1000 */
+  maxPartitions?: number;
+  /** a wake listener threw (a bug in the caller); default: ignored */
+  onListenerError?: (error: unknown) => void;
+  /** clock, for tests */
+  now?: () => number;
+}
+
+interface TopicEntry {
+  info: TopicInfo;
+  logs: StoredPartitionLog[];
+}
+
+export const DEFAULT_RETENTION_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** Implements LogStore over StoredPartitionLog; see the file comment for the on-disk layout. */
+export class EmbeddedLogStore implements LogStore {
+  readonly #dataDir: string | null;
+  readonly #retentionBytes: number;
+  readonly #retentionMs: number;
+  readonly #segmentBytes: number;
+  readonly #retentionCheckMs: number;
+  readonly #maxPartitions: number;
+  readonly #onListenerError: ((error: unknown) => void) | undefined;
+  readonly #now: () => number;
+  readonly #topics = new Map<string, TopicEntry>();
+  readonly #offsets: OffsetStore;
+  #timer: NodeJS.Timeout | null = null;
+  #unlock: (() => void) | null = null;
+  #state: 'new' | 'open' | 'closed' = 'new';
+
+  constructor(options: LogStoreOptions) {
+    this.#dataDir = options.dataDir;
+    this.#retentionBytes = options.retentionBytes ?? DEFAULT_RETENTION_BYTES;
+    this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    const segmentDefault = options.dataDir === null ? 1024 * 1024 : 16 * 1024 * 1024;
+    // Retention drops whole segments, so a segment must be small next to the retained size.
+    this.#segmentBytes = Math.max(1024, Math.min(options.segmentBytes ?? segmentDefault, Math.floor(this.#retentionBytes / 4)));
+    this.#retentionCheckMs = options.retentionCheckMs ?? 30_000;
+    this.#maxPartitions = options.maxPartitions ?? 1000;
+    this.#onListenerError = options.onListenerError;
+    this.#now = options.now ?? Date.now;
+    this.#offsets = new OffsetStore(options.dataDir === null ? null : join(options.dataDir, 'offsets.jsonl'));
+  }
+
+  /** The data directory, or null in memory. */
+  get dataDir(): string | null {
+    return this.#dataDir;
+  }
+
+  async open(): Promise<void> {
+    if (this.#state !== 'new') return;
+    this.#state = 'open';
+    const dir = this.#dataDir;
+    if (dir !== null) {
+      mkdirSync(dir, { recursive: true });
+      this.#unlock = lockDataDir(dir);
+      try {
+        const now = this.#now();
+        for (const info of readTopicsFile(join(dir, 'topics.json'))) {
+          const logs: StoredPartitionLog[] = [];
+          for (let p = 0; p < info.partitions; p++) {
+            const options = this.#partitionOptions(info.name, p);
+            const { segments } = recoverPartitionDir(options.dir!, now);
+            const log = new StoredPartitionLog(options, segments);
+            log.enforceRetention(now);
+            logs.push(log);
+          }
+          this.#topics.set(info.name, { info, logs });
+        }
+        this.#offsets.open();
+      } catch (error) {
+        this.#closeAll();
+        throw error;
+      }
+    }
+    this.#timer = setInterval(() => this.enforceRetention(), this.#retentionCheckMs);
+    this.#timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#closeAll();
+  }
+
+  #closeAll(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    for (const { logs } of this.#topics.values()) for (const log of logs) log.close();
+    this.#offsets.close();
+    this.#unlock?.();
+    this.#unlock = null;
+  }
+
+  /** Runs size and age retention on every partition now. */
+  enforceRetention(): void {
+    const now = this.#now();
+    for (const { logs } of this.#topics.values()) for (const log of logs) log.enforceRetention(now);
+  }
+
+  topics(): readonly TopicInfo[] {
+    return [...this.#topics.values()].map((t) => t.info);
+  }
+
+  topic(name: string): TopicInfo | undefined {
+    return this.#topics.get(name)?.info;
+  }
+
+  topicById(id: Buffer): TopicInfo | undefined {
+    for (const { info } of this.#topics.values()) if (info.id.equals(id)) return info;
+    return undefined;
+  }
+
+  createTopic(name: string, partitions: number): TopicInfo {
+    const problem = topicNameProblem(name);
+    if (problem) throw new InvalidTopicError(problem);
+    if (this.#topics.has(name)) throw new TopicExistsError(name);
+    this.#checkPartitionCount(name, partitions);
+    const info: TopicInfo = { name, id: newTopicId(), partitions, createdAt: this.#now() };
+    const logs: StoredPartitionLog[] = [];
+    for (let p = 0; p < partitions; p++) logs.push(this.#newPartition(name, p));
+    this.#topics.set(name, { info, logs });
+    this.#saveTopics();
+    return info;
+  }
+
+  /** Grows a topic to `total` partitions (CreatePartitions). */
+  addPartitions(name: string, total: number): TopicInfo {
+    const entry = this.#topics.get(name);
+    if (!entry) throw new InvalidTopicError(`topic "${name}" does not exist`);
+    if (total <= entry.info.partitions) {
+      throw new InvalidPartitionsError(`topic "${name}" has ${entry.info.partitions} partitions; the new count must be larger, not ${total}`);
+    }
+    this.#checkPartitionCount(name, total);
+    for (let p = entry.info.partitions; p < total; p++) entry.logs.push(this.#newPartition(name, p));
+    entry.info = { ...entry.info, partitions: total };
+    this.#saveTopics();
+    return entry.info;
+  }
+
+  deleteTopic(name: string): boolean {
+    const entry = this.#topics.get(name);
+    if (!entry) return false;
+    this.#topics.delete(name);
+    // The topic list first: a crash between the two leaves orphan directories, never a
+    // topic without its data.
+    this.#saveTopics();
+    for (const log of entry.logs) {
+      log.remove();
+      if (this.#dataDir !== null) rmSync(this.#partitionDir(name, log.partition), { recursive: true, force: true });
+    }
+    this.#offsets.deleteTopic(name);
+    return true;
+  }
+
+  partition(topic: string, partition: number): StoredPartitionLog | undefined {
+    return this.#topics.get(topic)?.logs[partition];
+  }
+
+  commitOffset(group: string, topic: string, partition: number, value: CommittedOffset): void {
+    this.#offsets.commit(group, topic, partition, value);
+  }
+
+  committedOffset(group: string, topic: string, partition: number): CommittedOffset | undefined {
+    return this.#offsets.get(group, topic, partition);
+  }
+
+  committedOffsets(group: string): ReadonlyMap<string, ReadonlyMap<number, CommittedOffset>> {
+    return this.#offsets.byGroup(group);
+  }
+
+  deleteGroupOffsets(group: string): void {
+    this.#offsets.deleteGroup(group);
+  }
+
+  groupsWithOffsets(): readonly string[] {
+    return this.#offsets.groups();
+  }
+
+  #checkPartitionCount(name: string, partitions: number): void {
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > this.#maxPartitions) {
+      throw new InvalidPartitionsError(`topic "${name}": partition count must be between 1 and ${this.#maxPartitions}, not ${partitions}`);
+    }
+  }
+
+  #partitionDir(topic: string, partition: number): string {
+    return join(this.#dataDir!, `${topic}-${partition}`);
+  }
+
+  #partitionOptions(topic: string, partition: number): PartitionLogOptions {
+    return {
+      topic,
+      partition,
+      dir: this.#dataDir === null ? null : this.#partitionDir(topic, partition),
+      segmentBytes: this.#segmentBytes,
+      retentionBytes: this.#retentionBytes,
+      retentionMs: this.#retentionMs,
+      ...(this.#onListenerError ? { onListenerError: this.#onListenerError } : {}),
+    };
+  }
+
+  #newPartition(topic: string, partition: number): StoredPartitionLog {
+    const options = this.#partitionOptions(topic, partition);
+    if (options.dir !== null) {
+      // Leftovers of a deleted topic of the same name (a crash mid-deletion) must not come back.
+      rmSync(options.dir, { recursive: true, force: true });
+      mkdirSync(options.dir, { recursive: true });
+    }
+    return StoredPartitionLog.create(options, this.#now());
+  }
+
+  #saveTopics(): void {
+    if (this.#dataDir === null) return;
+    writeTopicsFile(join(this.#dataDir, 'topics.json'), this.topics());
+  }
+}
+
+/** A random non-zero 16-byte topic id (a UUID v4). */
+function newTopicId(): Buffer {
+  const id = randomBytes(16);
+  id[6] = (id[6]! & 0x0f) | 0x40;
+  id[8] = (id[8]! & 0x3f) | 0x80;
+  return id;
+}

@@ -1,0 +1,251 @@
+/**
+ * One partition's log: segments of stored batches (bytes exactly as produced, baseOffset
+ * rewritten), an index per segment, retention by size and age from the front, and the
+ * listeners that wake parked fetches.
+ */
+import type { AppendResult, PartitionLog } from './contract.js';
+import { BatchField } from './batch.js';
+import { decodeBatch } from './records.js';
+import { Segment } from './segment.js';
+
+export interface PartitionLogOptions {
+  readonly topic: string;
+  readonly partition: number;
+  /** the partition's directory, or null to keep the log in memory */
+  readonly dir: string | null;
+  /** roll to a new segment past this many bytes */
+  readonly segmentBytes: number;
+  /** keep at least this many bytes; older whole segments are dropped */
+  readonly retentionBytes: number;
+  /** drop whole segments whose last append is older than this */
+  readonly retentionMs: number;
+  /** a wake listener threw: reported here, the append still stands */
+  readonly onListenerError?: (error: unknown) => void;
+}
+
+/** How often, at most, an append also checks age retention. */
+const AGE_CHECK_INTERVAL_MS = 1000;
+
+export class StoredPartitionLog implements PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  readonly #options: PartitionLogOptions;
+  readonly #segments: Segment[];
+  readonly #listeners = new Set<() => void>();
+  #next: number;
+  #size: number;
+  #appendedRecords = 0;
+  #appendedBytes = 0;
+  #lastAgeCheck = 0;
+  #closed = false;
+
+  /** Builds a log over `segments` (recovered, or one new empty segment); never empty. */
+  constructor(options: PartitionLogOptions, segments: Segment[]) {
+    if (segments.length === 0) throw new Error('a partition log needs at least one segment');
+    this.topic = options.topic;
+    this.partition = options.partition;
+    this.#options = options;
+    this.#segments = segments;
+    this.#next = segments[segments.length - 1]!.nextOffset;
+    this.#size = segments.reduce((sum, s) => sum + s.size, 0);
+  }
+
+  /** A new empty log: in memory, or with one empty segment file in `options.dir`. */
+  static create(options: PartitionLogOptions, now: number): StoredPartitionLog {
+    const first = options.dir === null ? Segment.inMemory(0, options.segmentBytes, now) : Segment.createFile(options.dir, 0, now);
+    return new StoredPartitionLog(options, [first]);
+  }
+
+  get logStartOffset(): bigint {
+    return BigInt(this.#segments[0]!.baseOffset);
+  }
+
+  get highWatermark(): bigint {
+    return BigInt(this.#next);
+  }
+
+  /** logStartOffset as a number (offsets stay far below 2^53 in a dev broker). */
+  get startOffsetNumber(): number {
+    return this.#segments[0]!.baseOffset;
+  }
+
+  /** highWatermark as a number. */
+  get nextOffsetNumber(): number {
+    return this.#next;
+  }
+
+  get sizeBytes(): number {
+    return this.#size;
+  }
+
+  /** Records appended since this process opened the log (for rates). */
+  get appendedRecords(): number {
+    return this.#appendedRecords;
+  }
+
+  /** Bytes appended since this process opened the log (for rates). */
+  get appendedBytes(): number {
+    return this.#appendedBytes;
+  }
+
+  get segmentCount(): number {
+    return this.#segments.length;
+  }
+
+  append(batch: Buffer, now: number): AppendResult {
+    if (this.#closed) throw new Error(`partition ${this.topic}-${this.partition} is closed`);
+    const base = this.#next;
+    const next = base + batch.readInt32BE(BatchField.lastOffsetDelta) + 1;
+    const maxTimestamp = Number(batch.readBigInt64BE(BatchField.maxTimestamp));
+    batch.writeBigInt64BE(BigInt(base), BatchField.baseOffset);
+    let active = this.#segments[this.#segments.length - 1]!;
+    if (active.size > 0 && active.size + batch.length > this.#options.segmentBytes) active = this.#roll(now);
+    active.append(batch, base, next, maxTimestamp, now);
+    this.#next = next;
+    this.#size += batch.length;
+    this.#appendedRecords += next - base;
+    this.#appendedBytes += batch.length;
+    if (this.#size - this.#segments[0]!.size >= this.#options.retentionBytes || now - this.#lastAgeCheck >= AGE_CHECK_INTERVAL_MS) {
+      this.enforceRetention(now);
+    }
+    if (this.#listeners.size > 0) this.wake();
+    return { baseOffset: BigInt(base), logAppendTime: -1n, logStartOffset: BigInt(this.#segments[0]!.baseOffset) };
+  }
+
+  read(fetchOffset: bigint, maxBytes: number, allowOversizedFirst: boolean): Buffer[] {
+    const offset = Number(fetchOffset);
+    const out: Buffer[] = [];
+    if (offset < this.startOffsetNumber || offset >= this.#next) return out;
+    let total = 0;
+    let si = this.#segmentFor(offset);
+    let bi = this.#segments[si]!.index.find(offset);
+    for (; si < this.#segments.length; si++, bi = 0) {
+      const seg = this.#segments[si]!;
+      const count = seg.index.count;
+      const first = bi;
+      while (bi < count) {
+        const size = seg.index.end(bi) - seg.index.start(bi);
+        if (total + size > maxBytes && !(total === 0 && allowOversizedFirst)) break;
+        total += size;
+        bi++;
+      }
+      if (bi > first) {
+        // One read per segment run; each batch is then a view of it.
+        const from = seg.index.start(first);
+        const chunk = seg.bytes.read(from, seg.index.end(bi - 1) - from);
+        for (let i = first; i < bi; i++) out.push(chunk.subarray(seg.index.start(i) - from, seg.index.end(i) - from));
+      }
+      if (bi < count) break;
+    }
+    return out;
+  }
+
+  /**
+   * First offset whose timestamp >= ts (and that record's timestamp), or offset -1n when none.
+   * Also answers ListOffsets' special values: -1 latest, -2 earliest, -3 the max timestamp.
+   */
+  offsetForTimestamp(ts: bigint): { offset: bigint; timestamp: bigint } {
+    if (ts === -1n) return { offset: this.highWatermark, timestamp: -1n };
+    if (ts === -2n) return { offset: this.logStartOffset, timestamp: -1n };
+    const none = { offset: -1n, timestamp: -1n };
+    const wantMax = ts === -3n;
+    const target = wantMax ? this.#segments.reduce((m, s) => Math.max(m, s.index.maxTimestamp), -Infinity) : Number(ts);
+    if (target === -Infinity) return none;
+    for (const seg of this.#segments) {
+      if (seg.index.maxTimestamp < target) continue;
+      const i = seg.index.findTimestamp(target);
+      if (i < 0) continue;
+      const start = seg.index.start(i);
+      const bytes = seg.bytes.read(start, seg.index.end(i) - start);
+      try {
+        for (const r of decodeBatch(bytes).records) {
+          if (r.timestamp >= target) return { offset: BigInt(r.offset), timestamp: BigInt(r.timestamp) };
+        }
+      } catch {
+        // undecodable records: the batch's first offset is the best answer left
+        return { offset: BigInt(seg.index.base(i)), timestamp: BigInt(target) };
+      }
+    }
+    return none;
+  }
+
+  /** Listener called synchronously after every append (and on deletion) until cancelled. */
+  onAppend(listener: () => void): () => void {
+    // Wrapped so the same function may be registered twice and cancelled independently.
+    const entry = () => listener();
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  /** Calls every append listener now (after appends; on deletion, so parked fetches notice). */
+  wake(): void {
+    // A snapshot: a listener that re-registers must not be called again in this round.
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.#options.onListenerError?.(error);
+      }
+    }
+  }
+
+  /** Drops whole segments from the front beyond the size and age limits. */
+  enforceRetention(now: number): void {
+    this.#lastAgeCheck = now;
+    const { retentionBytes, retentionMs } = this.#options;
+    while (this.#segments.length > 1 && this.#size - this.#segments[0]!.size >= retentionBytes) this.#dropFirst();
+    while (this.#segments[0]!.size > 0 && now - this.#segments[0]!.lastAppendAt > retentionMs) {
+      // Never leave the log without a segment: its name keeps the next offset across restarts.
+      if (this.#segments.length === 1) this.#roll(now);
+      this.#dropFirst();
+    }
+  }
+
+  /** Flushes to disk (persistent logs). */
+  sync(): void {
+    for (const seg of this.#segments) seg.bytes.sync();
+  }
+
+  /** Flushes and closes the segment files; the log is unusable afterwards. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#segments[this.#segments.length - 1]!.bytes.sync();
+    for (const seg of this.#segments) seg.bytes.close();
+  }
+
+  /** Closes and deletes every segment (topic deletion), waking parked fetches. */
+  remove(): void {
+    this.#closed = true;
+    for (const seg of this.#segments) seg.bytes.remove();
+    this.wake();
+    this.#listeners.clear();
+  }
+
+  #roll(now: number): Segment {
+    const { dir, segmentBytes } = this.#options;
+    const seg = dir === null ? Segment.inMemory(this.#next, segmentBytes, now) : Segment.createFile(dir, this.#next, now);
+    this.#segments.push(seg);
+    return seg;
+  }
+
+  #dropFirst(): void {
+    const seg = this.#segments.shift()!;
+    this.#size -= seg.size;
+    seg.bytes.remove();
+  }
+
+  /** Index of the segment holding `offset` (the last one whose base <= offset). */
+  #segmentFor(offset: number): number {
+    let lo = 0;
+    let hi = this.#segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.#segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
