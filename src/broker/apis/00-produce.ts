@@ -1,0 +1,116 @@
+/**
+ * Produce (key 0): advertised v0-11, implemented v3-11; flexible from v9.
+ *
+ * v0-2 are advertised only so that librdkafka < 2.11.1 enables compression (its check
+ * needs Produce v0 in the range, kafka-protocol.md §2.2); such a request closes the
+ * connection, as Kafka 4 does. Each partition's records must be one RecordBatch v2:
+ * header checks and CRC-32C (validateProducedBatch), no decompression, no record decoding;
+ * the batch is stored as sent with its base offset rewritten. Idempotent producers get
+ * per-partition sequence checks (duplicate -> original offset, gap ->
+ * OUT_OF_ORDER_SEQUENCE_NUMBER). Unknown topics are auto-created when the broker allows it.
+ * acks 0: no response (an error closes the connection so the producer notices);
+ * acks 1 and -1 behave alike on a single node. One `broker.append` event per partition.
+ * Not done: transactions (a transactional batch is stored like any other), LogAppendTime
+ * topics, per-record errors (record_errors is always empty).
+ */
+import type { ApiHandler, RequestContext } from './api.js';
+import { Writer } from '../protocol/writer.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { validateProducedBatch, BatchField } from '../log/batch.js';
+import { resolveTopicForWrite } from './topic-lookup.js';
+
+interface PartitionResult {
+  index: number;
+  error: number;
+  baseOffset: bigint;
+  logAppendTime: bigint;
+  logStartOffset: bigint;
+}
+
+export const produce: ApiHandler = {
+  key: 0,
+  name: 'Produce',
+  minVersion: 0,
+  minImplemented: 3,
+  maxVersion: 11,
+  firstFlexibleVersion: 9,
+  handle(req, version, ctx) {
+    const flex = version >= 9;
+    req.nullableStr(flex); // transactional_id
+    const acks = req.int16();
+    req.int32(); // timeout_ms
+    let failed = false;
+    const topics = req.arr(flex, (r) => {
+      const name = r.str(flex);
+      const partitions = r.arr(flex, (r) => {
+        const index = r.int32();
+        const records = r.nullableBytesF(flex);
+        r.tags(flex);
+        const result = append(ctx, version, name, index, records);
+        if (result.error !== ErrorCode.NONE) failed = true;
+        return result;
+      });
+      r.tags(flex);
+      return { name, partitions };
+    });
+    req.tags(flex);
+
+    if (acks === 0) {
+      if (failed) throw new Error('a produce with acks=0 failed (see the partition errors a acks=1 producer would get)');
+      return null;
+    }
+    const w = new Writer(64 + topics.length * 64);
+    w.arr(flex, topics, (w, t) => {
+      w.str(flex, t.name);
+      w.arr(flex, t.partitions, (w, p) => {
+        w.int32(p.index).int16(p.error).int64(p.baseOffset).int64(p.logAppendTime);
+        if (version >= 5) w.int64(p.logStartOffset);
+        if (version >= 8) w.arr(flex, [], () => {}).nullableStr(flex, null); // record_errors, error_message
+        w.tags(flex);
+      });
+      w.tags(flex);
+    });
+    w.int32(0); // throttle_time_ms
+    return w.tags(flex);
+  },
+};
+
+function append(ctx: RequestContext, version: number, topic: string, index: number, records: Buffer | null): PartitionResult {
+  const b = ctx.broker;
+  const fail = (error: number): PartitionResult => ({ index, error, baseOffset: -1n, logAppendTime: -1n, logStartOffset: -1n });
+  const { error, info } = resolveTopicForWrite(ctx, topic, true);
+  if (!info) return fail(error);
+  const log = b.store.partition(topic, index);
+  if (!log) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (!records) return fail(ErrorCode.CORRUPT_MESSAGE);
+  const invalid = validateProducedBatch(records, { produceVersion: version, maxMessageBytes: b.options.maxMessageBytes });
+  if (invalid !== ErrorCode.NONE) return fail(invalid);
+
+  const producerId = records.readBigInt64BE(BatchField.producerId);
+  const count = records.readInt32BE(BatchField.recordCount);
+  let epoch = 0;
+  let firstSeq = 0;
+  if (producerId >= 0n) {
+    epoch = records.readInt16BE(BatchField.producerEpoch);
+    firstSeq = records.readInt32BE(BatchField.baseSequence);
+    const seq = b.producers.check(topic, index, producerId, epoch, firstSeq, count);
+    if (seq.kind === 'error') return fail(seq.code);
+    if (seq.kind === 'duplicate') {
+      return { index, error: ErrorCode.NONE, baseOffset: seq.baseOffset, logAppendTime: -1n, logStartOffset: log.logStartOffset };
+    }
+  }
+  const now = b.now();
+  const result = log.append(records, now);
+  if (producerId >= 0n) b.producers.record(topic, index, producerId, epoch, firstSeq, count, result.baseOffset);
+  b.publish({
+    type: 'broker.append',
+    topic,
+    partition: index,
+    baseOffset: Number(result.baseOffset),
+    count,
+    bytes: records.length,
+    clientId: ctx.clientId ?? '',
+    ts: now,
+  });
+  return { index, error: ErrorCode.NONE, baseOffset: result.baseOffset, logAppendTime: result.logAppendTime, logStartOffset: result.logStartOffset };
+}

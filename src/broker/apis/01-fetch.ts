@@ -1,0 +1,198 @@
+/**
+ * Fetch (key 1), v4-12; flexible from v12. Topic ids (v13+) are not implemented, so
+ * clients use names (librdkafka falls back to v12 without topic ids).
+ *
+ * Returns stored RecordBatches as they are (no re-encoding, no record decoding): from the
+ * batch holding fetch_offset onwards, within partition_max_bytes and max_bytes, except that
+ * the first batch of the first non-empty partition is returned whole even when larger
+ * (KIP-74). An offset outside [logStart, HWM] gets OFFSET_OUT_OF_RANGE. Long polling: when
+ * fewer than min_bytes are ready, the request waits until an append to one of its
+ * partitions brings enough, max_wait_ms passes, or the connection closes.
+ * Not done: fetch sessions (always session id 0, i.e. full fetches), forgotten topics,
+ * rack-aware replica selection, read_committed filtering (no transactions, so LSO = HWM),
+ * and the UNSUPPORTED_COMPRESSION_TYPE check for zstd batches below v10.
+ */
+import type { ApiHandler, RequestContext } from './api.js';
+import type { PartitionLog } from '../log/contract.js';
+import type { Reader } from '../protocol/reader.js';
+import { Writer } from '../protocol/writer.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+
+interface PartitionRequest {
+  partition: number;
+  fetchOffset: bigint;
+  maxBytes: number;
+}
+interface TopicRequest {
+  topic: string;
+  partitions: PartitionRequest[];
+}
+interface FetchRequest {
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  topics: TopicRequest[];
+}
+interface PartitionResult {
+  partition: number;
+  error: number;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  batches: Buffer[];
+}
+
+export const fetch: ApiHandler = {
+  key: 1,
+  name: 'Fetch',
+  minVersion: 4,
+  maxVersion: 12,
+  firstFlexibleVersion: 12,
+  handle(req, version, ctx) {
+    const request = read(req, version);
+    const first = collect(ctx, request);
+    if (first.ready || request.maxWaitMs <= 0) return write(version, request, first.results);
+    return park(ctx, request).then(() => (ctx.signal.aborted ? null : write(version, request, collect(ctx, request).results)));
+  },
+};
+
+function read(req: Reader, version: number): FetchRequest {
+  const flex = version >= 12;
+  req.int32(); // replica_id
+  const maxWaitMs = req.int32();
+  const minBytes = req.int32();
+  const maxBytes = req.int32();
+  req.int8(); // isolation_level: no transactions here, so read_committed = read_uncommitted
+  if (version >= 7) {
+    req.int32(); // session_id
+    req.int32(); // session_epoch
+  }
+  const topics = req.arr(flex, (r) => {
+    const topic = r.str(flex);
+    const partitions = r.arr(flex, (r) => {
+      const partition = r.int32();
+      if (version >= 9) r.int32(); // current_leader_epoch
+      const fetchOffset = r.int64();
+      if (version >= 12) r.int32(); // last_fetched_epoch
+      if (version >= 5) r.int64(); // log_start_offset (followers only)
+      const maxBytes = r.int32();
+      r.tags(flex);
+      return { partition, fetchOffset, maxBytes };
+    });
+    r.tags(flex);
+    return { topic, partitions };
+  });
+  if (version >= 7) {
+    req.arr(flex, (r) => {
+      r.str(flex);
+      r.arr(flex, (r) => r.int32());
+      r.tags(flex);
+      return null;
+    });
+  }
+  if (version >= 11) req.str(flex); // rack_id
+  req.tags(flex);
+  return { maxWaitMs, minBytes, maxBytes: maxBytes <= 0 ? 0x7fffffff : maxBytes, topics };
+}
+
+/** Reads what is available now; `ready` when it meets min_bytes or a partition has an error. */
+function collect(ctx: RequestContext, request: FetchRequest): { ready: boolean; results: PartitionResult[][] } {
+  const store = ctx.broker.store;
+  let budget = request.maxBytes;
+  let total = 0;
+  let errors = false;
+  const results = request.topics.map((t) =>
+    t.partitions.map((p): PartitionResult => {
+      const log = store.partition(t.topic, p.partition);
+      if (!log) {
+        errors = true;
+        return { partition: p.partition, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1n, logStartOffset: -1n, batches: [] };
+      }
+      const hwm = log.highWatermark;
+      const start = log.logStartOffset;
+      if (p.fetchOffset < start || p.fetchOffset > hwm) {
+        errors = true;
+        return { partition: p.partition, error: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: hwm, logStartOffset: start, batches: [] };
+      }
+      let batches: Buffer[] = [];
+      if (p.fetchOffset < hwm && budget > 0) {
+        batches = log.read(p.fetchOffset, Math.min(p.maxBytes, budget), total === 0);
+        for (const b of batches) {
+          total += b.length;
+          budget -= b.length;
+        }
+      }
+      return { partition: p.partition, error: ErrorCode.NONE, highWatermark: hwm, logStartOffset: start, batches };
+    }),
+  );
+  return { ready: errors || total >= Math.max(1, request.minBytes), results };
+}
+
+/** Waits for an append that meets min_bytes, the max wait, or the connection's close. */
+function park(ctx: RequestContext, request: FetchRequest): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const logs: PartitionLog[] = [];
+    for (const t of request.topics) {
+      for (const p of t.partitions) {
+        const log = ctx.broker.store.partition(t.topic, p.partition);
+        if (log) logs.push(log);
+      }
+    }
+    const cancels: (() => void)[] = [];
+    let finished = false;
+    const done = (): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', done);
+      for (const c of cancels) c();
+      cancels.length = 0;
+      resolve();
+    };
+    let scheduled = false;
+    const check = (): void => {
+      scheduled = false;
+      if (finished) return;
+      if (collect(ctx, request).ready) done();
+      else arm();
+    };
+    // The check runs after the appending request finishes (a microtask), not inside the
+    // log's append: the produce path stays short and a listener set is never mutated while
+    // the log iterates it.
+    const onAppend = (): void => {
+      if (scheduled || finished) return;
+      scheduled = true;
+      queueMicrotask(check);
+    };
+    const arm = (): void => {
+      if (finished) return;
+      for (const c of cancels) c();
+      cancels.length = 0;
+      for (const log of logs) cancels.push(log.onAppend(onAppend));
+    };
+    const timer = setTimeout(done, request.maxWaitMs);
+    ctx.signal.addEventListener('abort', done);
+    arm();
+  });
+}
+
+function write(version: number, request: FetchRequest, results: PartitionResult[][]): Writer {
+  const flex = version >= 12;
+  const w = new Writer(256);
+  w.int32(0); // throttle_time_ms
+  if (version >= 7) w.int16(ErrorCode.NONE).int32(0); // error_code, session_id 0 = no session
+  const answers = request.topics.map((t, i) => ({ topic: t.topic, parts: results[i]! }));
+  w.arr(flex, answers, (w, { topic, parts }) => {
+    w.str(flex, topic);
+    w.arr(flex, parts, (w, p) => {
+      w.int32(p.partition).int16(p.error).int64(p.highWatermark);
+      w.int64(p.highWatermark); // last_stable_offset: no open transactions
+      if (version >= 5) w.int64(p.logStartOffset);
+      w.arr(flex, [], () => {}); // aborted_transactions
+      if (version >= 11) w.int32(-1); // preferred_read_replica
+      w.records(flex, p.batches);
+      w.tags(flex);
+    });
+    w.tags(flex);
+  });
+  return w.tags(flex);
+}

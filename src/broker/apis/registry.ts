@@ -1,0 +1,57 @@
+/**
+ * The dispatch table: every API the embedded broker answers, by key. ApiVersions is built
+ * from this same list, so what is advertised is exactly what is dispatched.
+ */
+import type { ApiHandler } from './api.js';
+import { produce } from './00-produce.js';
+import { fetch } from './01-fetch.js';
+import { listOffsets } from './02-list-offsets.js';
+import { metadata } from './03-metadata.js';
+import { apiVersionsHandler } from './18-api-versions.js';
+import { createTopics } from './19-create-topics.js';
+import { deleteTopics } from './20-delete-topics.js';
+import { initProducerId } from './22-init-producer-id.js';
+import { describeConfigs } from './32-describe-configs.js';
+// Consumer groups (handlers written with broker/groups): keys 8-16 and 42.
+import { offsetCommit } from './08-offset-commit.js';
+import { offsetFetch } from './09-offset-fetch.js';
+import { findCoordinator } from './10-find-coordinator.js';
+import { joinGroup } from './11-join-group.js';
+import { heartbeat } from './12-heartbeat.js';
+import { leaveGroup } from './13-leave-group.js';
+import { syncGroup } from './14-sync-group.js';
+import { describeGroups } from './15-describe-groups.js';
+import { listGroups } from './16-list-groups.js';
+import { deleteGroups } from './42-delete-groups.js';
+
+/** The handlers of the wire layer and the group coordinator. */
+export function createApiRegistry(extra: readonly ApiHandler[] = []): ReadonlyMap<number, ApiHandler> {
+  const list: ApiHandler[] = [
+    produce,
+    fetch,
+    listOffsets,
+    metadata,
+    createTopics,
+    deleteTopics,
+    initProducerId,
+    describeConfigs,
+    offsetCommit,
+    offsetFetch,
+    findCoordinator,
+    joinGroup,
+    heartbeat,
+    leaveGroup,
+    syncGroup,
+    describeGroups,
+    listGroups,
+    deleteGroups,
+    ...extra,
+  ];
+  list.push(apiVersionsHandler(() => list));
+  const map = new Map<number, ApiHandler>();
+  for (const api of list) {
+    if (map.has(api.key)) throw new Error(`two handlers for API key ${api.key}`);
+    map.set(api.key, api);
+  }
+  return map;
+}

@@ -1,0 +1,198 @@
+/**
+ * devmode's own Kafka broker: a LogStore, a GroupCoordinator and a TCP server speaking the
+ * Kafka wire protocol, in this process. Unmodified Kafka clients (kafkajs, librdkafka,
+ * Java) use it at `bootstrap`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { BrokerEvent } from '../core/events/index.js';
+import type { LogStore, TopicInfo } from './log/contract.js';
+import type { ApiHandler, BrokerContext, BrokerSettings } from './apis/api.js';
+import { GroupCoordinator } from './groups/coordinator.js';
+import { MemoryProducerIds } from './apis/producer-ids.js';
+import { createApiRegistry } from './apis/registry.js';
+import { BrokerServer } from './server.js';
+import { EmbeddedLogStore, DEFAULT_RETENTION_BYTES, DEFAULT_RETENTION_MS } from './log/log-store.js';
+
+export interface EmbeddedBrokerOptions {
+  /** default 127.0.0.1 (advertised as is: clients connect to what Metadata says) */
+  host?: string;
+  /** default 9092; 0 = any free port */
+  port?: number;
+  /** null/absent: in memory for the run; a directory persists topics, batches and offsets */
+  dataDir?: string | null;
+  /** default true */
+  autoCreateTopics?: boolean;
+  /** partitions of auto-created topics and of CreateTopics with -1; default 1 */
+  defaultPartitions?: number;
+  /** created at start when absent */
+  topics?: readonly { name: string; partitions: number }[];
+  /** per partition; -1 = unlimited; default the log's (256 MiB) */
+  retentionBytes?: number;
+  /** -1 = unlimited; default the log's (24 h) */
+  retentionMs?: number;
+  /** socket.request.max.bytes; default 100 MiB */
+  maxRequestBytes?: number;
+  /** largest record batch accepted (message.max.bytes); default Kafka's 1048588 */
+  maxMessageBytes?: number;
+  /** group.initial.rebalance.delay.ms; default 0 */
+  initialRebalanceDelayMs?: number;
+  publish?: (e: BrokerEvent) => void;
+  /** a store to use instead of creating one (tests); the broker opens and closes it */
+  store?: LogStore;
+  /** handlers added to (or, by key, replacing none of) the built-in ones; for tests */
+  extraApis?: readonly ApiHandler[];
+}
+
+const NODE_ID = 1;
+
+/** -1 (Kafka's "unlimited") as a number the log can compare against. */
+function unlimited(v: number): number {
+  return v < 0 ? Number.MAX_SAFE_INTEGER : v;
+}
+
+export class EmbeddedBroker {
+  readonly #host: string;
+  readonly #requestedPort: number;
+  readonly #settings: BrokerSettings;
+  readonly #topics: readonly { name: string; partitions: number }[];
+  readonly #publish: (e: BrokerEvent) => void;
+  readonly #store: LogStore;
+  readonly #groups: GroupCoordinator;
+  readonly #producers = new MemoryProducerIds();
+  readonly #server: BrokerServer;
+  readonly clusterId: string;
+  #state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
+  #storeOpened = false;
+  #stopping: Promise<void> | null = null;
+  #starting: Promise<void> | null = null;
+
+  constructor(options: EmbeddedBrokerOptions = {}) {
+    this.#host = options.host ?? '127.0.0.1';
+    this.#requestedPort = options.port ?? 9092;
+    const retentionBytes = unlimited(options.retentionBytes ?? DEFAULT_RETENTION_BYTES);
+    const retentionMs = unlimited(options.retentionMs ?? DEFAULT_RETENTION_MS);
+    this.#settings = {
+      autoCreateTopics: options.autoCreateTopics ?? true,
+      defaultPartitions: options.defaultPartitions ?? 1,
+      maxRequestBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
+      retentionBytes,
+      retentionMs,
+      maxMessageBytes: options.maxMessageBytes ?? 1048588,
+    };
+    this.#topics = options.topics ?? [];
+    this.#publish = options.publish ?? (() => {});
+    this.#store = options.store ?? new EmbeddedLogStore({ dataDir: options.dataDir ?? null, retentionBytes, retentionMs });
+    this.#groups = new GroupCoordinator({
+      store: this.#store,
+      publish: this.#publish,
+      initialRebalanceDelayMs: options.initialRebalanceDelayMs ?? 0,
+    });
+    this.clusterId = randomBytes(16).toString('base64url');
+    this.#server = new BrokerServer({
+      host: this.#host,
+      port: this.#requestedPort,
+      apis: createApiRegistry(options.extraApis),
+      maxRequestBytes: this.#settings.maxRequestBytes,
+      publish: this.#publish,
+      context: (port) => this.#context(port),
+    });
+  }
+
+  /** "127.0.0.1:PORT", valid after start(). */
+  get bootstrap(): string {
+    return `${this.#host}:${this.#server.port}`;
+  }
+  /** The bound port (0 before start). */
+  get port(): number {
+    return this.#server.port;
+  }
+  get host(): string {
+    return this.#host;
+  }
+  get store(): LogStore {
+    return this.#store;
+  }
+  get groups(): GroupCoordinator {
+    return this.#groups;
+  }
+  /** Open client connections with their client id and remote address. */
+  connections(): readonly { id: number; clientId: string | null; remote: string; requests: number }[] {
+    return this.#server.connections().map((c) => ({ id: c.id, clientId: c.clientId, remote: c.remote, requests: c.requests }));
+  }
+
+  /** Opens the store, creates the configured topics, and listens. Throws BrokerListenError for a busy port. */
+  start(): Promise<void> {
+    if (this.#state !== 'new') return Promise.reject(new Error('EmbeddedBroker.start() called twice'));
+    this.#state = 'starting';
+    this.#starting = this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    try {
+      await this.#store.open();
+      this.#storeOpened = true;
+      if (this.#stopping) throw new Error('the embedded Kafka broker was stopped while starting');
+      for (const t of this.#topics) {
+        if (!this.#store.topic(t.name)) this.#createTopic(t.name, t.partitions, false);
+      }
+      await this.#groups.start();
+      await this.#server.start();
+      if (!this.#stopping) this.#state = 'started';
+    } catch (error) {
+      await this.#shutdown();
+      throw error;
+    }
+    if (this.#stopping) throw new Error('the embedded Kafka broker was stopped while starting');
+  }
+
+  /** Closes every connection, timer and file; nothing is left listening. Idempotent, safe during start(). */
+  stop(): Promise<void> {
+    // A stop during start waits for the start to settle, then undoes whatever it opened.
+    this.#stopping ??= (async () => {
+      await this.#starting?.catch(() => {});
+      await this.#shutdown();
+    })();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#state = 'stopped';
+    await this.#server.stop();
+    await this.#groups.stop();
+    if (this.#storeOpened) {
+      this.#storeOpened = false;
+      await this.#store.close();
+    }
+  }
+
+  #createTopic(name: string, partitions: number, auto: boolean): TopicInfo {
+    const info = this.#store.createTopic(name, partitions);
+    this.#publish({ type: 'broker.topic.created', topic: name, partitions: info.partitions, auto, ts: Date.now() });
+    return info;
+  }
+
+  #context(port: number): BrokerContext {
+    return {
+      nodeId: NODE_ID,
+      host: this.#host,
+      port,
+      clusterId: this.clusterId,
+      store: this.#store,
+      groups: this.#groups,
+      options: this.#settings,
+      producers: this.#producers,
+      publish: this.#publish,
+      now: Date.now,
+      createTopic: (name, partitions, auto) => this.#createTopic(name, partitions, auto),
+      deleteTopic: (name) => {
+        const deleted = this.#store.deleteTopic(name);
+        if (deleted) {
+          this.#producers.forgetTopic(name);
+          this.#publish({ type: 'broker.topic.deleted', topic: name, ts: Date.now() });
+        }
+        return deleted;
+      },
+    };
+  }
+}
