@@ -57,6 +57,11 @@ export interface ManagedServiceConfig extends ServiceCommon {
   /** from env_file(s) then environment (environment wins), before devmode's contract variables */
   readonly environment: Readonly<Record<string, string>>;
   readonly dependsOn: readonly string[];
+  /**
+   * Per dependency in dependsOn: wait until it is 'ready' (default; compose's
+   * service_healthy/service_ready) or only 'started' (service_started).
+   */
+  readonly dependsOnConditions: Readonly<Record<string, 'ready' | 'started'>>;
   readonly instances: number;
   /** fixed port for instance 0 (others take the next ones), or null to derive */
   readonly port: number | null;
