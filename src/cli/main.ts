@@ -1,0 +1,41 @@
+/**
+ * The process entry point: the only module that touches process.argv, signals and the exit
+ * code. Everything else receives streams and an AbortSignal.
+ */
+import { runCli } from './run.js';
+import { isUserError } from './errors.js';
+
+const controller = new AbortController();
+let signals = 0;
+
+// SIGINT (Ctrl-C), SIGTERM (kill, CI cancel) and SIGHUP (terminal closed) all mean
+// "stop everything cleanly". A second signal while stopping forces an immediate exit;
+// the supervisor's watchdog still reaps the children then.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    controller.abort(sig);
+  });
+}
+
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 70;
+  controller.abort('error');
+  // Give the system a moment to stop its children, then leave.
+  setTimeout(() => process.exit(70), 8000).unref();
+});
+
+try {
+  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, controller.signal);
+  process.exitCode = code;
+} catch (error) {
+  if (isUserError(error)) {
+    process.stderr.write(`devmode: ${error.message}\n`);
+    process.exitCode = error.exitCode ?? 1;
+  } else {
+    process.stderr.write(`devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,53 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createRequire } from 'node:module';
+import type { CliIO } from './io.js';
+import { UserError } from './errors.js';
+import { USAGE } from './usage.js';
+
+/** A subcommand: parses its own flags from `args` and returns the process exit code. */
+export type Command = (args: string[], io: CliIO, signal: AbortSignal) => Promise<number>;
+
+/**
+ * Dispatches `devmode <command> ...`. Commands are loaded lazily so `devmode check` does not
+ * pay for loading ink or the broker.
+ */
+export async function runCli(argv: string[], io: CliIO, signal: AbortSignal): Promise<number> {
+  const [name, ...rest] = argv;
+  switch (name) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(USAGE);
+      return name === undefined ? 1 : 0;
+    case '--version':
+    case '-v':
+    case 'version': {
+      const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+      io.stdout.write(`devmode ${pkg.version}\n`);
+      return 0;
+    }
+    case 'up':
+      return (await import('./commands/up.js')).up(rest, io, signal);
+    case 'test':
+      return (await import('./commands/test.js')).test(rest, io, signal);
+    case 'check':
+      return (await import('./commands/check.js')).check(rest, io);
+    case 'kafka':
+      return (await import('./commands/kafka.js')).kafka(rest, io, signal);
+    case 'clean':
+      return (await import('./commands/clean.js')).clean(rest, io);
+    default:
+      throw new UserError(`unknown command '${name}'; run 'devmode help' for the list`, 2);
+  }
+}
+
+/** parseArgs with devmode's conventions: an unknown or malformed flag is a user error with the usage hint. */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UserError(`${message.replace(/\. To specify.*$/s, '')}; run 'devmode help' for usage`, 2);
+  }
+}

@@ -1,0 +1,21 @@
+export const USAGE = `devmode: run a whole microservice system on one machine
+
+Usage:
+  devmode up [-f FILE] [--plain]         start every service, the locator, Kafka and the gateway;
+                                         hot-reload on file changes; Ctrl-C stops everything
+  devmode test [-f FILE] -- CMD [ARGS]   start the system, run CMD with its addresses in the
+                                         environment, stop, and exit with CMD's exit code
+  devmode check [-f FILE]                validate devmode.yaml (exit 2 on mistakes)
+  devmode kafka [--port N] [--data-dir DIR]
+                                         run only the embedded Kafka broker
+  devmode clean [-f FILE]                delete the broker's data directory (kafka.data_dir)
+  devmode help | --help                  this text
+  devmode --version
+
+Options:
+  -f, --file FILE   the config file (default: ./devmode.yaml or ./devmode.yml)
+  --plain           print one line per event even on a terminal
+
+Environment: NO_COLOR disables colours; FORCE_COLOR forces them.
+Docs: README.md (quick start, config reference, environment contract).
+`;

@@ -1,0 +1,82 @@
+import type { InstanceAddress, InstanceResolver } from '../core/contracts.js';
+
+/** Why no instance could serve a call: the caller turns it into a 502 or 503. */
+export type NoInstance =
+  /** nothing ready and nothing coming: the service is down (crash loop, exited, unknown) */
+  | { kind: 'down'; service: string; reason: string }
+  /** the service was pending (starting, reloading) and did not become ready in time */
+  | { kind: 'timeout'; service: string; waitedMs: number; reason: string };
+
+export interface PickOptions {
+  resolver: InstanceResolver;
+  service: string;
+  /** how long to wait for a pending service */
+  waitTimeoutMs: number;
+  /** aborts the wait (client went away, devmode stopping) */
+  signal?: AbortSignal;
+  /** only this instance (a CLUSTER_PEERS call to one peer) */
+  instance?: number;
+  /** round-robin counter shared by the caller's calls to this service */
+  next: () => number;
+}
+
+/**
+ * Finds a ready instance of a service for one call, waiting while the service is pending,
+ * and round-robins between ready instances. Shared by the gateway and the mesh, which
+ * differ only in what they do with the instance.
+ */
+export async function pickInstance(options: PickOptions): Promise<InstanceAddress | NoInstance> {
+  const { resolver, service } = options;
+  const eligible = (list: readonly InstanceAddress[]) =>
+    options.instance === undefined ? list : list.filter((i) => i.instance === options.instance);
+  let instances = eligible(resolver.ready(service));
+  if (instances.length === 0) {
+    if (!resolver.pending(service)) return { kind: 'down', service, reason: resolver.whyDown(service) ?? 'no ready instance' };
+    const deadline = Date.now() + options.waitTimeoutMs;
+    // waitReady resolves on the first ready instance of the service; a pinned call may need
+    // a particular one, so wait again until it (or the deadline) comes.
+    while (instances.length === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0 || options.signal?.aborted) break;
+      try {
+        await resolver.waitReady(service, left, options.signal);
+      } catch {
+        break;
+      }
+      instances = eligible(resolver.ready(service));
+      if (instances.length === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    if (instances.length === 0) {
+      return resolver.pending(service)
+        ? { kind: 'timeout', service, waitedMs: options.waitTimeoutMs, reason: resolver.whyDown(service) ?? 'still starting' }
+        : { kind: 'down', service, reason: resolver.whyDown(service) ?? 'no ready instance' };
+    }
+  }
+  return instances[options.next() % instances.length]!;
+}
+
+/**
+ * Runs `attempt` on an instance and, when it failed before any byte reached the upstream
+ * application (connection refused: the instance just stopped, or a reload moved it),
+ * asks the resolver again and tries up to `retries` more times. This is what lets a
+ * reload swap lose no request.
+ */
+export async function withRetry<R extends { kind: string; retryable?: boolean }>(
+  pick: () => Promise<InstanceAddress | NoInstance>,
+  attempt: (target: InstanceAddress) => Promise<R>,
+  retries = 2,
+): Promise<{ result: R; target: InstanceAddress } | NoInstance> {
+  let tried: InstanceAddress | undefined;
+  for (let i = 0; ; i++) {
+    const target = await pick();
+    if ('kind' in target && (target.kind === 'down' || target.kind === 'timeout')) return target;
+    const address = target as InstanceAddress;
+    if (tried && i > 0 && address.port === tried.port && address.host === tried.host) {
+      // The registry still names the instance that refused: give a swap a moment to land.
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    tried = address;
+    const result = await attempt(address);
+    if (!(result.kind === 'failed' && result.retryable) || i >= retries) return { result, target: address };
+  }
+}

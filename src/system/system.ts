@@ -1,0 +1,361 @@
+import { performance } from 'node:perf_hooks';
+import type { ManagedServiceConfig, SystemConfig } from '../config/types.js';
+import type { Bus } from '../core/bus.js';
+import type { InstanceRef } from '../core/events/index.js';
+import { createBroker, type BrokerHandle } from '../broker/index.js';
+import { Gateway } from '../gateway/gateway.js';
+import { Registry } from '../locator/registry.js';
+import { LocatorServer } from '../locator/server.js';
+import { MeshEdge } from '../mesh/edge.js';
+import { HttpProxy } from '../net/proxy/index.js';
+import { allocatePort } from '../net/ports.js';
+import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js';
+import { BuildRunner, HotReload } from '../watch/index.js';
+import { instanceEnvironment, type SystemAddresses } from './environment.js';
+import { planPorts, type PortPlan } from './port-plan.js';
+import { syncRegistry } from './registry-sync.js';
+import { describeFailures, SystemStartError, type StartFailure } from './start-failure.js';
+
+export interface SystemOptions {
+  config: SystemConfig;
+  bus: Bus;
+  /** devmode's own environment, inherited by every service (PATH, HOME, ...) */
+  env: NodeJS.ProcessEnv;
+  /** watch files and hot-reload (devmode up); off for devmode test */
+  watch?: boolean;
+  /** poll the file system instead of native events */
+  poll?: boolean | number;
+  /** callers outside the system (devmode test's command) get mesh edges under this name */
+  externalCaller?: string;
+  /** how long a reloaded instance's predecessor keeps serving in-flight requests (default 250 ms) */
+  drainMs?: number;
+}
+
+/**
+ * The composition root: builds every part from the config, wires them through interfaces
+ * (the gateway and the mesh ask the locator's registry for instances; the supervisor's
+ * events keep the registry current), starts them in order and stops them in reverse.
+ * Views read the Bus and act only through the commands here (restart, stop).
+ */
+export class System {
+  readonly #options: SystemOptions;
+  readonly #config: SystemConfig;
+  readonly #bus: Bus;
+  readonly registry = new Registry();
+  readonly #watchdog = new Watchdog();
+  readonly #supervisor: Supervisor;
+  readonly #proxy = new HttpProxy();
+  readonly #edges: MeshEdge[] = [];
+  /** external caller's edge per service (devmode test) */
+  readonly #externalUrls = new Map<string, string>();
+  readonly #unsubscribe: (() => void)[] = [];
+  readonly #retiring = new Set<Promise<void>>();
+  #broker: BrokerHandle | undefined;
+  #locator: LocatorServer | undefined;
+  #gateway: Gateway | undefined;
+  #hotReload: HotReload | undefined;
+  #plan: PortPlan | undefined;
+  #addresses: SystemAddresses | undefined;
+  #starting: Promise<StartFailure[]> | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: SystemOptions) {
+    this.#options = options;
+    this.#config = options.config;
+    this.#bus = options.bus;
+    this.#supervisor = new Supervisor({ publish: (e) => this.#bus.publish(e), groups: this.#watchdog });
+  }
+
+  /** The system's addresses (valid once start() resolved). */
+  get addresses(): SystemAddresses {
+    if (!this.#addresses) throw new Error('System is not started');
+    return this.#addresses;
+  }
+
+  /** For `devmode test`: one URL per service, through the mesh as the external caller. */
+  get externalServiceUrls(): ReadonlyMap<string, string> {
+    return this.#externalUrls;
+  }
+
+  get broker(): BrokerHandle | undefined {
+    return this.#broker;
+  }
+
+  /**
+   * Starts everything and resolves when every managed instance is ready, or with the list
+   * of instances that did not become ready (readiness timeout, crash loop, failed build);
+   * those keep being restarted per their policy and hot reload still watches them, so a fix
+   * brings them up. Rejects with a SystemStartError (a user-facing message) when the system
+   * itself cannot run: a listener cannot bind, the broker mode is unavailable.
+   * What started keeps running until stop().
+   */
+  start(): Promise<StartFailure[]> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<StartFailure[]> {
+    const t0 = performance.now();
+    const config = this.#config;
+    const publish = this.#bus.publish.bind(this.#bus);
+
+    // --- Ports: all chosen first, so every environment can name every address ---
+    const plan = (this.#plan = await planPorts(config).catch(rethrowAsStartError));
+    const host = '127.0.0.1';
+
+    // --- Infrastructure, in parallel: watchdog, broker, locator, gateway ---
+    for (const s of config.services) {
+      if (s.kind === 'managed') this.registry.declareService(s.name);
+      else this.registry.addUnmanaged(s.name, s.url);
+    }
+    this.#unsubscribe.push(syncRegistry(this.#bus, this.registry, host));
+    this.#broker = createBroker(config.kafka, { publish });
+    this.#locator = new LocatorServer({ registry: this.registry, host: config.locator.host, port: plan.locator });
+    this.#gateway = new Gateway({
+      host: config.gateway.host,
+      port: plan.gateway,
+      waitTimeoutMs: config.gateway.waitTimeoutMs,
+      services: config.services,
+      resolver: this.registry,
+      publish,
+      acls: this.registry,
+    });
+    const managed = config.services.filter((s): s is ManagedServiceConfig => s.kind === 'managed');
+    const edgeUrls = this.#createEdges(managed);
+    await Promise.all([
+      this.#watchdog.start(),
+      this.#broker.start().then(() => this.registry.setKafka(this.#broker!.bootstrap)),
+      this.#locator.start(),
+      this.#gateway.start(),
+      ...this.#edges.map((e) => e.start()),
+    ]).catch(rethrowAsStartError);
+    for (const [key, edge] of edgeUrls) if (key.startsWith('external/')) this.#externalUrls.set(key.slice('external/'.length), edge.url);
+
+    this.#addresses = {
+      gatewayUrl: this.#gateway.url,
+      locatorUrl: this.#locator.url,
+      kafkaBrokers: this.#broker.bootstrap,
+    };
+
+    // --- Services: each starts when its dependencies are ready; independent ones in parallel ---
+    const failures: StartFailure[] = [];
+    const readyOf = new Map<string, Promise<boolean>>();
+    const startService = async (service: ManagedServiceConfig): Promise<boolean> => {
+      const deps = await Promise.all(service.dependsOn.map((d) => readyOf.get(d) ?? Promise.resolve(true)));
+      if (deps.some((ok) => !ok)) {
+        failures.push({ service: service.name, instance: 0, message: `${service.name} was not started: a dependency (${service.dependsOn.join(', ')}) did not become ready`, lastLines: [] });
+        return false;
+      }
+      if (service.build) {
+        const built = await new BuildRunner({ command: service.build, cwd: service.cwd, env: this.#options.env as Record<string, string> }).run();
+        if (!built.ok) {
+          publish({ type: 'build.failed', service: service.name, output: built.output, exitCode: built.exitCode, ts: Date.now() });
+          failures.push({ service: service.name, instance: 0, message: `${service.name}: build failed (${service.build})`, lastLines: built.output.split('\n') });
+          return false;
+        }
+      }
+      const ports = plan.instances.get(service.name) ?? [];
+      const slots = ports.map((port, instance) =>
+        this.#supervisor.startInstance({
+          ref: { service: service.name, instance },
+          command: service.command,
+          cwd: service.cwd,
+          host,
+          port,
+          env: (p) => this.#environment(service, instance, p, edgeUrls),
+          readiness: service.readiness,
+          restart: service.restart,
+          stopGraceMs: service.stopGraceMs,
+        }),
+      );
+      const results = await Promise.all(slots.map((slot) => this.#awaitReady(service, slot)));
+      for (const r of results) if (r) failures.push(r);
+      return results.every((r) => r === null);
+    };
+    for (const service of orderByDependencies(managed)) readyOf.set(service.name, startService(service));
+    await Promise.all(readyOf.values());
+
+    // --- Hot reload, once everything runs (also for services that failed: a fix brings them up) ---
+    if (this.#options.watch !== false && !this.#stopping) {
+      this.#hotReload = new HotReload({ config, publish, reload: (service) => this.#reload(service), ...(this.#options.poll !== undefined ? { poll: this.#options.poll } : {}) });
+      await this.#hotReload.start();
+    }
+    if (failures.length === 0) {
+      publish({ type: 'system.ready', gatewayUrl: this.#gateway.url, ms: performance.now() - t0, ts: Date.now() });
+    } else {
+      const names = [...new Set(failures.map((f) => f.service))].join(', ');
+      publish({ type: 'system.notice', level: 'error', source: 'devmode', message: `not every service became ready (${names}):\n${describeFailures(failures)}`, ts: Date.now() });
+    }
+    return failures;
+  }
+
+  /** Waits for a slot's first readiness; a crash loop or the readiness timeout is a failure. */
+  #awaitReady(service: ManagedServiceConfig, slot: InstanceSlot): Promise<StartFailure | null> {
+    const timeoutMs = service.readiness.kind === 'none' ? 5_000 : service.readiness.timeoutMs;
+    return new Promise((resolve) => {
+      const off = this.#bus.on('instance.state', (e) => {
+        if (e.ref.service === slot.ref.service && e.ref.instance === slot.ref.instance && (e.state === 'crash-loop' || (e.state === 'exited' && slot.state === 'exited'))) {
+          off();
+          resolve({ service: service.name, instance: slot.ref.instance, message: `${service.name}.${slot.ref.instance}: ${e.detail ?? e.state}`, lastLines: slot.lastLines });
+        }
+      });
+      slot.start().catch(() => {});
+      slot.whenReady(timeoutMs).then(
+        () => {
+          off();
+          resolve(null);
+        },
+        (error: Error) => {
+          off();
+          resolve({ service: service.name, instance: slot.ref.instance, message: error.message, lastLines: slot.lastLines });
+        },
+      );
+    });
+  }
+
+  /** One mesh edge per (caller instance, peer service), per (instance, other instance of the same service), and per service for an external caller. */
+  #createEdges(managed: readonly ManagedServiceConfig[]): Map<string, MeshEdge> {
+    const edges = new Map<string, MeshEdge>();
+    const add = (key: string, caller: { service: string; instance: number | null }, callee: string, calleeInstance?: number) => {
+      const edge = new MeshEdge({
+        caller,
+        callee,
+        ...(calleeInstance !== undefined ? { calleeInstance } : {}),
+        resolver: this.registry,
+        publish: (e) => this.#bus.publish(e),
+        proxy: this.#proxy,
+        waitTimeoutMs: this.#config.gateway.waitTimeoutMs,
+      });
+      edges.set(key, edge);
+      this.#edges.push(edge);
+    };
+    for (const s of managed) {
+      for (let i = 0; i < s.instances; i++) {
+        for (const peer of this.#config.services) if (peer.name !== s.name) add(`${s.name}/${i}->${peer.name}`, { service: s.name, instance: i }, peer.name);
+        for (let j = 0; j < s.instances; j++) if (j !== i) add(`${s.name}/${i}->${s.name}/${j}`, { service: s.name, instance: i }, s.name, j);
+      }
+    }
+    if (this.#options.externalCaller) {
+      for (const s of this.#config.services) add(`external/${s.name}`, { service: this.#options.externalCaller, instance: null }, s.name);
+    }
+    return edges;
+  }
+
+  #environment(service: ManagedServiceConfig, instance: number, port: number, edges: Map<string, MeshEdge>): Record<string, string> {
+    const peers = new Map<string, string>();
+    for (const peer of this.#config.services) {
+      const edge = edges.get(`${service.name}/${instance}->${peer.name}`);
+      if (edge) peers.set(peer.name, edge.url);
+    }
+    const clusterPeers: string[] = [];
+    for (let j = 0; j < service.instances; j++) {
+      const edge = edges.get(`${service.name}/${instance}->${service.name}/${j}`);
+      if (edge) clusterPeers.push(edge.url);
+    }
+    return instanceEnvironment({ inherited: this.#options.env, service, instance, host: '127.0.0.1', port, addresses: this.addresses, peers, clusterPeers });
+  }
+
+  /**
+   * A hot reload (after the build step, which the reload queue runs). Swap mode starts the
+   * new version of each instance on a fresh port, waits for it to be ready, points the
+   * registry at it (the next call goes there) and retires the old one after a short drain,
+   * so no request fails. Restart mode stops then starts; callers are held meanwhile.
+   */
+  async #reload(name: string): Promise<void> {
+    const service = this.#config.services.find((s): s is ManagedServiceConfig => s.kind === 'managed' && s.name === name);
+    if (!service || !this.#plan) return;
+    const slots = this.#supervisor.slots(name);
+    if (service.reload === 'restart') {
+      this.registry.markPending(name, 'restarting after a change');
+      try {
+        await Promise.all(slots.map((slot) => slot.restart()));
+      } finally {
+        this.registry.clearPending(name);
+      }
+      return;
+    }
+    await Promise.all(
+      slots.map(async (slot) => {
+        const oldPort = slot.port;
+        const port = await allocatePort({ preferred: oldPort, fixed: false, reserved: this.#plan!.reserved });
+        let handle;
+        try {
+          handle = await slot.replace({ port });
+        } catch (error) {
+          this.#plan!.reserved.delete(port);
+          throw error;
+        }
+        this.registry.swapInstance(name, slot.ref.instance, { port: handle.port });
+        const retired = handle.retireOld(this.#options.drainMs ?? 250).finally(() => {
+          this.#plan!.reserved.delete(oldPort);
+          this.#retiring.delete(retired);
+        });
+        this.#retiring.add(retired);
+      }),
+    );
+  }
+
+  /** Restarts every instance of a service (a command for views). */
+  async restart(service: string): Promise<void> {
+    this.registry.markPending(service, 'restarting');
+    try {
+      await this.#supervisor.restart(service);
+    } finally {
+      this.registry.clearPending(service);
+    }
+  }
+
+  /** Stops everything started, in reverse order. Idempotent; safe during start(). */
+  stop(reason = 'stop'): Promise<void> {
+    this.#stopping ??= this.#stop(reason);
+    return this.#stopping;
+  }
+
+  async #stop(reason: string): Promise<void> {
+    this.#bus.publish({ type: 'system.stopping', reason, ts: Date.now() });
+    const settle = (p: Promise<unknown> | undefined) => p?.catch(() => {});
+    await settle(this.#hotReload?.stop());
+    await Promise.all([settle(this.#gateway?.stop()), ...this.#edges.map((e) => settle(e.stop()))]);
+    await settle(this.#supervisor.stopAll());
+    await Promise.all([...this.#retiring].map(settle));
+    this.#proxy.close();
+    await Promise.all([settle(this.#locator?.stop()), settle(this.#broker?.stop())]);
+    await settle(this.#watchdog.stop());
+    for (const off of this.#unsubscribe) off();
+  }
+
+  /** For views: the supervisor's slots of a service (state, pid, port). */
+  slots(service?: string): InstanceSlot[] {
+    return this.#supervisor.slots(service);
+  }
+
+  ref(service: string, instance: number): InstanceRef {
+    return { service, instance };
+  }
+}
+
+/** Services in an order where each comes after its dependencies (config validation rejected cycles). */
+function orderByDependencies(services: readonly ManagedServiceConfig[]): ManagedServiceConfig[] {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const seen = new Set<string>();
+  const out: ManagedServiceConfig[] = [];
+  const visit = (s: ManagedServiceConfig) => {
+    if (seen.has(s.name)) return;
+    seen.add(s.name);
+    for (const d of s.dependsOn) {
+      const dep = byName.get(d);
+      if (dep) visit(dep);
+    }
+    out.push(s);
+  };
+  services.forEach(visit);
+  return out;
+}
+
+function rethrowAsStartError(error: unknown): never {
+  if (error instanceof SystemStartError) throw error;
+  const message = error instanceof Error ? error.message : String(error);
+  const userError = typeof error === 'object' && error !== null && (error as { userError?: boolean }).userError;
+  if (userError || /in use|EADDRINUSE|cannot|could not/i.test(message)) throw new SystemStartError(message);
+  throw error;
+}

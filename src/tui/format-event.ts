@@ -1,0 +1,93 @@
+import type { DevmodeEvent, InstanceRef } from '../core/events/index.js';
+import { paint, serviceColor, stripAnsi, type Style } from './colors.js';
+
+/**
+ * Turns one event into the line the plain printer shows, or null for events that are
+ * not worth a line (per-request traffic, broker appends). Pure: the same event and
+ * style always give the same text.
+ */
+export function formatEvent(event: DevmodeEvent, style: Style, prefixWidth: number): string | null {
+  switch (event.type) {
+    case 'log':
+      return prefix(style, label(event.ref), event.ref.service, prefixWidth) + (style.enabled ? event.line : stripAnsi(event.line));
+    case 'instance.state':
+      return prefix(style, label(event.ref), event.ref.service, prefixWidth) + describeState(event, style);
+    case 'reload.started':
+      return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'yellow', `reloading (because ${event.trigger} changed${event.files > 1 ? `, ${event.files} files` : ''})`);
+    case 'reload.finished':
+      return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'green', `reloaded in ${Math.round(event.ms)} ms`);
+    case 'reload.failed':
+      return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `reload failed: ${event.reason}; the previous version keeps serving`);
+    case 'build.failed': {
+      const head = prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `build failed (exit ${event.exitCode ?? 'signal'}); the previous version keeps serving:`);
+      const body = event.output
+        .trimEnd()
+        .split('\n')
+        .map((l) => prefix(style, event.service, event.service, prefixWidth) + '  ' + l);
+      return [head, ...body].join('\n');
+    }
+    case 'system.notice': {
+      const color = event.level === 'error' ? 'red' : event.level === 'warn' ? 'yellow' : 'gray';
+      return prefix(style, event.source, 'devmode', prefixWidth) + paint(style, color, event.message);
+    }
+    case 'system.ready':
+      return prefix(style, 'devmode', 'devmode', prefixWidth) + paint(style, 'green', `ready in ${Math.round(event.ms)} ms: gateway ${event.gatewayUrl}`);
+    case 'system.stopping':
+      return prefix(style, 'devmode', 'devmode', prefixWidth) + `stopping (${event.reason})`;
+    case 'broker.started':
+      return prefix(style, 'kafka', 'kafka', prefixWidth) + `${event.mode} broker on ${event.bootstrap} (${event.reason})`;
+    case 'broker.topic.created':
+      return prefix(style, 'kafka', 'kafka', prefixWidth) + `topic ${event.topic} created (${event.partitions} partition${event.partitions === 1 ? '' : 's'}${event.auto ? ', auto' : ''})`;
+    case 'broker.topic.deleted':
+      return prefix(style, 'kafka', 'kafka', prefixWidth) + `topic ${event.topic} deleted`;
+    case 'broker.group.rebalanced':
+      return prefix(style, 'kafka', 'kafka', prefixWidth) + `group ${event.group} generation ${event.generation}: ${event.members.length} member${event.members.length === 1 ? '' : 's'}`;
+    case 'broker.group.member.left':
+      return prefix(style, 'kafka', 'kafka', prefixWidth) + `group ${event.group}: member left (${event.reason})`;
+    case 'broker.client.error':
+      return prefix(style, 'kafka', 'kafka', prefixWidth) + paint(style, 'yellow', `client ${event.clientId ?? event.remote}: ${event.message}`);
+    case 'broker.stopped':
+    case 'broker.append':
+    case 'http.exchange':
+    case 'ws.opened':
+    case 'ws.closed':
+      return null;
+  }
+}
+
+function label(ref: InstanceRef): string {
+  return `${ref.service}.${ref.instance}`;
+}
+
+function prefix(style: Style, text: string, colorKey: string, width: number): string {
+  const padded = text.length >= width ? text : text + ' '.repeat(width - text.length);
+  const color = colorKey === 'devmode' || colorKey === 'kafka' ? 'gray' : serviceColor(colorKey);
+  return paint(style, color, `${padded} |`) + ' ';
+}
+
+function describeState(event: Extract<DevmodeEvent, { type: 'instance.state' }>, style: Style): string {
+  const detail = event.detail ? `: ${event.detail}` : '';
+  switch (event.state) {
+    case 'starting':
+      return paint(style, 'gray', `starting${event.pid ? ` (pid ${event.pid}` : ''}${event.port ? `${event.pid ? ', ' : ' ('}port ${event.port}` : ''}${event.pid || event.port ? ')' : ''}`);
+    case 'ready':
+      return paint(style, 'green', `ready${event.readyInMs !== undefined ? ` in ${Math.round(event.readyInMs)} ms` : ''}`);
+    case 'stopping':
+      return paint(style, 'gray', 'stopping');
+    case 'stopped':
+      return paint(style, 'gray', 'stopped');
+    case 'exited': {
+      const how = event.exit?.signal ? `signal ${event.exit.signal}` : `code ${event.exit?.code ?? '?'}`;
+      return paint(style, 'red', `exited (${how})${detail}`);
+    }
+    case 'backoff':
+      return paint(style, 'yellow', `restarting in ${seconds(event.restartInMs)}${detail}`);
+    case 'crash-loop':
+      return paint(style, 'red', `crash loop: restarting in ${seconds(event.restartInMs)}${detail}`);
+  }
+}
+
+function seconds(ms: number | undefined): string {
+  if (ms === undefined) return '?';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
