@@ -1,0 +1,247 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { RouteConfig } from '../config/types.js';
+import type { InstanceAddress, InstanceResolver } from '../core/contracts.js';
+import type { DevmodeEvent } from '../core/events/index.js';
+import { HttpListener, type BoundAddress } from '../net/http-server.js';
+import { HttpProxy, proxyUpgrade, type ForwardResult, type UpgradeResult } from '../net/proxy/index.js';
+import { methodNotAllowed, noRoute, notReadyInTime, sendError, sendErrorOnSocket, serviceDown, type GatewayError } from './errors.js';
+import { configRoutes, describeRoute, RouteTable, type Route, type RouteMatch } from './routes.js';
+
+/** Routes that services registered at run time (Lagom ACLs); the locator's Registry provides this. */
+export interface AclSource {
+  acls(): readonly { service: string; method: string | null; pathRegex: string }[];
+  /** returns the unsubscribe function */
+  onChange(listener: () => void): () => void;
+}
+
+export interface GatewayOptions {
+  host: string;
+  /** 0 = any free port */
+  port: number;
+  /** how long a request for a pending service waits before a 503 */
+  waitTimeoutMs: number;
+  /** services and their routes, in declaration order (a ServiceConfig fits) */
+  services: readonly { name: string; routes: readonly RouteConfig[] }[];
+  resolver: InstanceResolver;
+  publish: (event: DevmodeEvent) => void;
+  /** run-time registrations whose ACLs become routes after the configured ones */
+  acls?: AclSource;
+}
+
+/** One try at a target; `previous` is the failed retryable try before it, if any. */
+type Attempt<R> = (target: InstanceAddress, previous?: R) => Promise<R>;
+
+/**
+ * The one ingress port: matches a route, picks a ready instance (round-robin), waits for
+ * a pending service, retries a refused connection once on another instance, and proxies
+ * HTTP and WebSocket with streamed bodies. Answers itself with JSON (or HTML for browsers)
+ * when there is no route (404), the service is down (502) or did not come in time (503).
+ */
+export class Gateway {
+  readonly #options: GatewayOptions;
+  readonly #server: http.Server;
+  readonly #listener: HttpListener;
+  readonly #proxy = new HttpProxy();
+  readonly #configRoutes: Route[];
+  readonly #roundRobin = new Map<string, number>();
+  /** aborts requests waiting for a pending service when the gateway stops */
+  readonly #stopping = new AbortController();
+  #table: RouteTable;
+  #unsubscribeAcls: (() => void) | undefined;
+  #address: BoundAddress | undefined;
+  #nextId = 0;
+
+  /** Throws a RoutePatternError naming a malformed route. */
+  constructor(options: GatewayOptions) {
+    this.#options = options;
+    this.#configRoutes = options.services.flatMap((s) => configRoutes(s.name, s.routes));
+    this.#table = new RouteTable(this.#configRoutes);
+    this.#server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => void this.#onRequest(req, res));
+    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.#onUpgrade(req, socket, head));
+    // Malformed requests get a 400 from node:http; the socket error must not crash us.
+    this.#server.on('clientError', (_error, socket: Duplex) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    this.#listener = new HttpListener(this.#server);
+  }
+
+  /** Base URL once started, e.g. `http://127.0.0.1:9000`. */
+  get url(): string {
+    if (!this.#address) throw new Error('Gateway is not started');
+    return this.#address.url;
+  }
+
+  get port(): number {
+    if (!this.#address) throw new Error('Gateway is not started');
+    return this.#address.port;
+  }
+
+  /** The current route table (configured routes, then registered ACLs). */
+  get routes(): Route[] {
+    return this.#table.routes;
+  }
+
+  async start(): Promise<void> {
+    if (this.#stopping.signal.aborted) throw new Error('Gateway was stopped');
+    if (this.#options.acls) {
+      this.#rebuildTable();
+      this.#unsubscribeAcls = this.#options.acls.onChange(() => this.#rebuildTable());
+    }
+    for (const [a, b] of this.#table.overlaps()) {
+      this.#notice('warn', `routes overlap: '${describeRoute(a)}' and '${describeRoute(b)}'; the first one declared wins`);
+    }
+    this.#address = await this.#listener.listen(this.#options.host, this.#options.port).catch((error: Error) => {
+      throw new Error(`gateway: ${error.message}`, { cause: error });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    this.#unsubscribeAcls?.();
+    await this.#listener.close();
+    this.#proxy.close();
+  }
+
+  #rebuildTable(): void {
+    const acls = this.#options.acls?.acls() ?? [];
+    try {
+      this.#table = new RouteTable([
+        ...this.#configRoutes,
+        ...acls.map((a) => ({ service: a.service, pattern: a.pathRegex, methods: a.method ? [a.method] : [], stripPrefix: null, origin: 'registration' as const })),
+      ]);
+    } catch (error) {
+      this.#notice('error', `registered routes ignored: ${(error as Error).message}`);
+    }
+  }
+
+  async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const match = this.#table.match(method, url);
+    const exchange = (service: string, instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) =>
+      this.#publish({
+        type: 'http.exchange',
+        id: `gw-${++this.#nextId}`,
+        caller: { service: 'gateway', instance: null },
+        callee: { service, instance },
+        method,
+        path: url,
+        status,
+        durationMs: performance.now() - started,
+        requestBytes,
+        responseBytes,
+        ...(error ? { error } : {}),
+        ...(typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {}),
+        ts: Date.now(),
+      });
+    const answer = (service: string, error: GatewayError) => {
+      const bytes = sendError(req, res, error);
+      exchange(service, null, error.status, 0, bytes, error.body.error);
+    };
+
+    if (!match) return answer('gateway', noRoute(method, url.split('?')[0] ?? url, this.#table.routes));
+    if ('allowed' in match) return answer('gateway', methodNotAllowed(method, url, match.allowed));
+
+    const service = match.route.service;
+    const outcome = await this.#withInstance<ForwardResult>(service, res, (target, previous) =>
+      this.#proxy.forward(req, res, target, { path: match.forwardPath, ...(previous?.kind === 'failed' ? { replay: previous.replay } : {}) }),
+    );
+    if (!('result' in outcome)) return answer(service, outcome);
+    const { result, target } = outcome;
+    if (result.kind === 'response') {
+      exchange(service, target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined);
+    } else {
+      answer(service, serviceDown(service, `instance ${target.instance} at ${target.host}:${target.port}: ${result.code ?? result.error.message}`));
+    }
+  }
+
+  async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const match: RouteMatch | { allowed: string[] } | undefined = this.#table.match(method, url);
+    if (!match) return sendErrorOnSocket(socket, noRoute(method, url, this.#table.routes));
+    if ('allowed' in match) return sendErrorOnSocket(socket, methodNotAllowed(method, url, match.allowed));
+    const service = match.route.service;
+    const outcome = await this.#withInstance<UpgradeResult>(service, socket, (target) => proxyUpgrade(req, socket, head, target, { path: match.forwardPath }));
+    if (!('result' in outcome)) return sendErrorOnSocket(socket, outcome);
+    const { result, target } = outcome;
+    if (result.kind === 'failed') {
+      sendErrorOnSocket(socket, serviceDown(service, `instance ${target.instance}: ${result.code ?? result.error.message}`));
+      return;
+    }
+    if (result.kind !== 'upgraded') return;
+    const id = `gw-ws-${++this.#nextId}`;
+    const callee = { service, instance: target.instance };
+    this.#publish({ type: 'ws.opened', id, caller: { service: 'gateway', instance: null }, callee, path: url, ts: Date.now() });
+    const { bytesIn, bytesOut } = await result.closed;
+    this.#publish({ type: 'ws.closed', id, framesIn: 0, framesOut: 0, bytesIn, bytesOut, code: null, ts: Date.now() });
+  }
+
+  /**
+   * Finds a ready instance (waiting while the service is pending), runs `attempt`, and on
+   * a retryable failure tries once more on another ready instance. Returns the attempt's
+   * result and target, or the error to answer with.
+   */
+  async #withInstance<R extends { kind: string; retryable?: boolean; code?: string | undefined }>(
+    service: string,
+    client: ServerResponse | Duplex,
+    attempt: Attempt<R>,
+  ): Promise<{ result: R; target: InstanceAddress } | GatewayError> {
+    const resolver = this.#options.resolver;
+    let instances = resolver.ready(service);
+    if (instances.length === 0) {
+      if (!resolver.pending(service)) return serviceDown(service, resolver.whyDown(service) ?? 'no ready instance');
+      const waitMs = this.#options.waitTimeoutMs;
+      const abort = new AbortController();
+      const onClose = () => abort.abort();
+      const onStop = () => abort.abort();
+      client.once('close', onClose);
+      this.#stopping.signal.addEventListener('abort', onStop, { once: true });
+      try {
+        instances = await resolver.waitReady(service, waitMs, abort.signal);
+      } catch {
+        const ready = resolver.ready(service);
+        if (ready.length > 0) instances = ready;
+        else if (resolver.pending(service)) return notReadyInTime(service, waitMs, resolver.whyDown(service) ?? 'pending');
+        else return serviceDown(service, resolver.whyDown(service) ?? 'no ready instance');
+      } finally {
+        client.off('close', onClose);
+        this.#stopping.signal.removeEventListener('abort', onStop);
+      }
+    }
+    const target = this.#pick(service, instances);
+    const result = await attempt(target);
+    if (!(result.kind === 'failed' && result.retryable)) return { result, target };
+    // A refused connection (the instance just stopped, or a reload swapped it) is safe to
+    // send elsewhere: ask again, since the registry may have swapped the port meanwhile.
+    // A reset pooled socket only means that connection was stale: any instance will do.
+    const current = resolver.ready(service);
+    const others = current.filter((i) => i.host !== target.host || i.port !== target.port);
+    const candidates = others.length > 0 || result.code !== 'ECONNRESET' ? others : current;
+    if (candidates.length === 0) return { result, target };
+    const second = this.#pick(service, candidates);
+    return { result: await attempt(second, result), target: second };
+  }
+
+  #pick(service: string, instances: readonly InstanceAddress[]): InstanceAddress {
+    const n = this.#roundRobin.get(service) ?? 0;
+    this.#roundRobin.set(service, n + 1);
+    return instances[n % instances.length]!;
+  }
+
+  #notice(level: 'info' | 'warn' | 'error', message: string): void {
+    this.#publish({ type: 'system.notice', level, source: 'gateway', message, ts: Date.now() });
+  }
+
+  #publish(event: DevmodeEvent): void {
+    try {
+      this.#options.publish(event);
+    } catch {
+      // A failing listener must not break a request.
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { HttpListener, type BoundAddress } from '../net/http-server.js';
+import type { Registry } from './registry.js';
+import { parseRegistration } from './registration.js';
+
+/** Largest registration body accepted; registrations are a few hundred bytes. */
+const MAX_BODY = 64 * 1024;
+
+export interface LocatorServerOptions {
+  registry: Registry;
+  host: string;
+  /** 0 = any free port */
+  port: number;
+}
+
+/**
+ * The service locator's HTTP API, compatible with Lagom's dev-mode locator:
+ * - `GET /services/:name` → 200 text/plain URI of one ready instance (round-robin); 404 JSON otherwise
+ * - `PUT /services/:name` with `{name, url, portName?, acls?}` registers; `DELETE` unregisters
+ * - `GET /services` lists everything; `GET /services/:name/instances` lists one service's instances
+ */
+export class LocatorServer {
+  readonly #registry: Registry;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #server: http.Server;
+  readonly #listener: HttpListener;
+  #address: BoundAddress | undefined;
+  #stopped = false;
+
+  constructor(options: LocatorServerOptions) {
+    this.#registry = options.registry;
+    this.#host = options.host;
+    this.#port = options.port;
+    this.#server = http.createServer((req, res) => this.#handle(req, res));
+    this.#listener = new HttpListener(this.#server);
+  }
+
+  /** Base URL once started, e.g. `http://127.0.0.1:9008`. */
+  get url(): string {
+    if (!this.#address) throw new Error('LocatorServer is not started');
+    return this.#address.url;
+  }
+
+  get port(): number {
+    if (!this.#address) throw new Error('LocatorServer is not started');
+    return this.#address.port;
+  }
+
+  async start(): Promise<void> {
+    if (this.#stopped) throw new Error('LocatorServer was stopped');
+    this.#address = await this.#listener.listen(this.#host, this.#port).catch((error: Error) => {
+      throw new Error(`service locator: ${error.message}`, { cause: error });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#listener.close();
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const parts = path.split('/').filter(Boolean).map(safeDecode);
+    if (parts[0] !== 'services' || parts.length > 3 || parts.some((p) => p === null) || (parts.length === 3 && parts[2] !== 'instances')) {
+      json(res, 404, { error: `no such endpoint: ${req.method} ${path}`, endpoints: ['GET /services', 'GET|PUT|DELETE /services/:name', 'GET /services/:name/instances'] });
+      return;
+    }
+    const name = parts[1] as string | undefined;
+    const method = req.method ?? 'GET';
+    if (name === undefined) {
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      json(res, 200, this.#registry.list());
+      return;
+    }
+    if (parts.length === 3) {
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      const entry = this.#registry.get(name);
+      if (!entry) return this.#notFound(res, name);
+      json(res, 200, entry.instances);
+      return;
+    }
+    switch (method) {
+      case 'GET':
+      case 'HEAD': {
+        const chosen = this.#registry.pick(name);
+        if (chosen) {
+          res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end(chosen.url);
+        } else if (this.#registry.has(name)) {
+          json(res, 404, { error: `service '${name}' has no ready instance: ${this.#registry.whyDown(name) ?? 'unknown'}`, services: this.#names() });
+        } else this.#notFound(res, name);
+        return;
+      }
+      case 'PUT':
+      case 'POST':
+        this.#register(req, res, name);
+        return;
+      case 'DELETE':
+        if (this.#registry.unregister(name)) json(res, 200, { unregistered: name });
+        else if (this.#registry.has(name)) json(res, 400, { error: `service '${name}' is managed by devmode and cannot be unregistered` });
+        else this.#notFound(res, name);
+        return;
+      default:
+        methodNotAllowed(res, 'GET, PUT, DELETE');
+    }
+  }
+
+  #register(req: IncomingMessage, res: ServerResponse, name: string): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        json(res, 413, { error: `registration body is larger than ${MAX_BODY} bytes` });
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (res.headersSent) return;
+      const parsed = parseRegistration(Buffer.concat(chunks).toString('utf8'), name);
+      if (typeof parsed === 'string') return json(res, 400, { error: parsed });
+      try {
+        this.#registry.register(parsed);
+      } catch (error) {
+        return json(res, 400, { error: (error as Error).message });
+      }
+      json(res, 200, this.#registry.get(name));
+    });
+    req.on('error', () => res.destroy());
+  }
+
+  #notFound(res: ServerResponse, name: string): void {
+    json(res, 404, { error: `service '${name}' is not registered`, services: this.#names() });
+  }
+
+  #names(): string[] {
+    return this.#registry.list().map((s) => s.name);
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  res.setHeader('allow', allow);
+  json(res, 405, { error: `method not allowed; use ${allow}` });
+}
+
+function safeDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
