@@ -179,6 +179,10 @@ export class ManagedProcess {
       cwd,
       env: { ...env },
       extendEnv: false,
+      // node_modules/.bin from cwd upwards comes first on PATH, as with `npx` and
+      // `npm run`; config/find-command.ts checks commands the same way.
+      preferLocal: true,
+      localDir: cwd,
       // Its own process group: a signal to -pid reaches the children it starts too.
       detached: true,
       // We signal the group ourselves (execa's cleanup and force-kill act on the leader only).

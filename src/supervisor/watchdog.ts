@@ -61,6 +61,9 @@ export class Watchdog implements GroupTracker {
       const child = this.#child;
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // The child is unref'd so it never keeps devmode alive; while we wait for it to
+      // leave, it must keep the loop alive, or Node would exit mid-await (exit code 13).
+      child.ref();
       child.stdin?.end();
       await exited;
     })();

@@ -136,6 +136,7 @@ export class System {
       locatorUrl: this.#locator.url,
       kafkaBrokers: this.#broker.bootstrap,
     };
+    publish({ type: 'system.notice', level: 'info', source: 'devmode', message: `locator on ${this.#locator.url}, gateway on ${this.#gateway.url}`, ts: Date.now() });
 
     // --- Services: each starts when its dependencies are ready; independent ones in parallel ---
     const failures: StartFailure[] = [];
