@@ -138,7 +138,17 @@ export class InstanceSlot {
    * Rejects, leaving the old one running, if the new one fails; a later replace() supersedes a
    * pending one. With no running process (crashed, backoff), it simply starts the new version.
    */
-  async replace(options: { port: number; env?: SlotSpec['env']; command?: SlotSpec['command'] }): Promise<SwapHandle> {
+  async replace(options: {
+    port: number;
+    env?: SlotSpec['env'];
+    command?: SlotSpec['command'];
+    /**
+     * Called once the new process is ready, before it takes over; the takeover waits for it.
+     * Lets a caller swap every instance of a service at the same moment (a rejection
+     * abandons this replacement and keeps the old process).
+     */
+    beforeTakeover?: () => Promise<void>;
+  }): Promise<SwapHandle> {
     if (this.#state.id === 'stopped') throw new InstanceFailedError(`${instanceLabel(this.ref)} is stopped`, []);
     const spec: SlotSpec = { ...this.#spec, port: options.port, env: options.env ?? this.#spec.env, command: options.command ?? this.#spec.command };
     if (this.#replacement) {
@@ -151,6 +161,7 @@ export class InstanceSlot {
     const startedAt = this.#deps.now();
     try {
       await proc.start();
+      await options.beforeTakeover?.();
     } catch (error) {
       if (this.#replacement === entry) this.#replacement = null;
       void proc.stop();

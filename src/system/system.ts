@@ -13,6 +13,7 @@ import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js'
 import { BuildRunner, HotReload } from '../watch/index.js';
 import { instanceEnvironment, type SystemAddresses } from './environment.js';
 import { planPorts, type PortPlan } from './port-plan.js';
+import { deferred } from '../util/deferred.js';
 import { syncRegistry } from './registry-sync.js';
 import { describeFailures, SystemStartError, type StartFailure } from './start-failure.js';
 
@@ -275,25 +276,42 @@ export class System {
       }
       return;
     }
-    await Promise.all(
+    // Every new instance waits at the barrier until all are ready, then all take over at
+    // once: callers never see two versions alternate. If one fails, all are abandoned and
+    // the old version keeps serving.
+    const allReady = deferred<void>();
+    allReady.promise.catch(() => {}); // a failure is reported through replace()'s rejection
+    let readyCount = 0;
+    const barrier = () => {
+      if (++readyCount === slots.length) allReady.resolve();
+      return allReady.promise;
+    };
+    const outcomes = await Promise.allSettled(
       slots.map(async (slot) => {
         const oldPort = slot.port;
         const port = await allocatePort({ preferred: oldPort, fixed: false, reserved: this.#plan!.reserved });
-        let handle;
         try {
-          handle = await slot.replace({ port });
+          const handle = await slot.replace({ port, beforeTakeover: barrier });
+          return { slot, oldPort, handle };
         } catch (error) {
           this.#plan!.reserved.delete(port);
+          allReady.reject(error);
           throw error;
         }
-        this.registry.swapInstance(name, slot.ref.instance, { port: handle.port });
-        const retired = handle.retireOld(this.#options.drainMs ?? 250).finally(() => {
-          this.#plan!.reserved.delete(oldPort);
-          this.#retiring.delete(retired);
-        });
-        this.#retiring.add(retired);
       }),
     );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    for (const o of outcomes) {
+      if (o.status !== 'fulfilled') continue;
+      const { slot, oldPort, handle } = o.value;
+      this.registry.swapInstance(name, slot.ref.instance, { port: handle.port });
+      const retired = handle.retireOld(this.#options.drainMs ?? 250).finally(() => {
+        this.#plan!.reserved.delete(oldPort);
+        this.#retiring.delete(retired);
+      });
+      this.#retiring.add(retired);
+    }
+    if (failed) throw failed.reason;
   }
 
   /** Restarts every instance of a service (a command for views). */

@@ -93,9 +93,10 @@ describe('hot reload', () => {
       await traffic.stop();
     }
     expect(traffic.failures, traffic.failures.slice(0, 5).join('\n')).toEqual([]);
-    // Instances swap one by one, so two versions may alternate for a moment; never backwards.
+    // Both instances take over at the same moment, so versions do not alternate (a request
+    // already in flight to the old version may still answer just after the switch).
     expect([...new Set(traffic.versions)]).toEqual(['v0', 'v1', 'v2']);
-    expect(traffic.versions.slice(traffic.versions.indexOf('v1'))).not.toContain('v0');
+    expect(traffic.versions.length, traffic.versions.join(' ')).toBeLessThanOrEqual(5);
     dm.signal('SIGINT');
     expect((await dm.exited).code).toBe(0);
   });
