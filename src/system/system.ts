@@ -13,7 +13,7 @@ import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js'
 import { BuildRunner, HotReload } from '../watch/index.js';
 import { instanceEnvironment, type SystemAddresses } from './environment.js';
 import { planPorts, type PortPlan } from './port-plan.js';
-import { deferred } from '../util/deferred.js';
+import { deferred, type Deferred } from '../util/deferred.js';
 import { syncRegistry } from './registry-sync.js';
 import { describeFailures, SystemStartError, type StartFailure } from './start-failure.js';
 
@@ -142,8 +142,12 @@ export class System {
     // --- Services: each starts when its dependencies are ready; independent ones in parallel ---
     const failures: StartFailure[] = [];
     const readyOf = new Map<string, Promise<boolean>>();
+    const startedOf = new Map<string, Deferred<boolean>>();
     const startService = async (service: ManagedServiceConfig): Promise<boolean> => {
-      const deps = await Promise.all(service.dependsOn.map((d) => readyOf.get(d) ?? Promise.resolve(true)));
+      // depends_on: {x: {condition: service_started}} waits for x's processes only.
+      const deps = await Promise.all(
+        service.dependsOn.map((d) => (service.dependsOnConditions[d] === 'started' ? startedOf.get(d)?.promise : readyOf.get(d)) ?? Promise.resolve(true)),
+      );
       if (deps.some((ok) => !ok)) {
         failures.push({ service: service.name, instance: 0, message: `${service.name} was not started: a dependency (${service.dependsOn.join(', ')}) did not become ready`, lastLines: [] });
         return false;
@@ -170,11 +174,18 @@ export class System {
           stopGraceMs: service.stopGraceMs,
         }),
       );
+      startedOf.get(service.name)?.resolve(true);
       const results = await Promise.all(slots.map((slot) => this.#awaitReady(service, slot)));
       for (const r of results) if (r) failures.push(r);
       return results.every((r) => r === null);
     };
-    for (const service of orderByDependencies(managed)) readyOf.set(service.name, startService(service));
+    for (const service of managed) startedOf.set(service.name, deferred<boolean>());
+    for (const service of orderByDependencies(managed)) {
+      const ready = startService(service);
+      // A service that never got as far as starting releases its 'started' dependents too.
+      void ready.then((ok) => startedOf.get(service.name)?.resolve(ok));
+      readyOf.set(service.name, ready);
+    }
     await Promise.all(readyOf.values());
 
     // --- Hot reload, once everything runs (also for services that failed: a fix brings them up) ---
