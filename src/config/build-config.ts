@@ -36,6 +36,7 @@ export function buildConfig(raw: RawConfig, source: ConfigSource, file: string):
     admin: { host: raw.admin?.host ?? DEFAULTS.host, port: raw.admin?.port ?? null },
     kafka: buildKafka(raw.kafka ?? {}, root),
     faults: (raw.faults ?? []).map(buildFault),
+    ...(raw.faults_seed !== undefined ? { faultsSeed: raw.faults_seed } : {}),
   };
   return deepFreeze(config);
 }
@@ -137,7 +138,7 @@ function buildFault(raw: RawFault, index: number): FaultRule {
   return {
     id: raw.id ?? `${d.idPrefix}${index + 1}`,
     caller: raw.caller ?? d.caller,
-    callee: raw.callee ?? d.callee,
+    callee: raw.callee ?? (raw.broker !== undefined ? 'kafka' : d.callee),
     path: raw.path ?? d.path,
     methods: (raw.methods ?? []).map((m) => m.toUpperCase()),
     percent: raw.percent ?? d.percent,
@@ -156,10 +157,20 @@ function faultAction(raw: RawFault): FaultAction {
     case 'drop':
     case 'cut':
       return { kind };
+    case 'broker':
+      return brokerFaultAction(raw.broker ?? {});
     default:
       // Unreachable: the checks reject a rule without exactly one action before building.
       throw new TypeError('fault rule without an action reached buildConfig');
   }
+}
+
+function brokerFaultAction(raw: NonNullable<RawFault['broker']>): FaultAction {
+  const topic = raw.topic ?? '*';
+  if (raw.produce_error !== undefined) return { kind: 'produce-error', topic, errorCode: raw.produce_error };
+  if (raw.delivery_delay !== undefined) return { kind: 'delivery-delay', topic, ms: duration(raw.delivery_delay, 0) };
+  if (raw.pause_group !== undefined) return { kind: 'pause-group', group: raw.pause_group };
+  return { kind: 'broker-down' };
 }
 
 function duration(value: string | number | undefined, fallback: number): number {

@@ -82,11 +82,29 @@ const Fault = Type.Object(
     abort: Type.Optional(Type.Literal(true, { title: 'abort', description: 'Reset the connection.' })),
     drop: Type.Optional(Type.Literal(true, { title: 'drop', description: 'Never answer (the caller times out).' })),
     cut: Type.Optional(Type.Literal(true, { title: 'cut', description: 'Cut the callee off: refuse connections.' })),
+    broker: Type.Optional(
+      Type.Object(
+        {
+          down: Type.Optional(Type.Literal(true, { title: 'down', description: 'Take the broker down: close every connection and refuse new ones.' })),
+          topic: Type.Optional(Type.String({ minLength: 1, title: 'topic', description: "With produce_error or delivery_delay: the topic, or '*' (default: every topic)." })),
+          produce_error: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 32767, title: 'produce_error', description: 'Answer produce requests with this Kafka error code (e.g. 7, REQUEST_TIMED_OUT).', expected: 'a Kafka error code from 1 to 32767' }),
+          ),
+          delivery_delay: Type.Optional(Duration('Deliver records to consumers this much later.')),
+          pause_group: Type.Optional(Type.String({ minLength: 1, title: 'pause_group', description: 'Pause this consumer group: its fetches return nothing, so lag builds.' })),
+        },
+        {
+          additionalProperties: false,
+          title: 'broker',
+          description: "A broker fault (callee 'kafka'): exactly one of down, produce_error, delivery_delay or pause_group.",
+        },
+      ),
+    ),
   },
   {
     additionalProperties: false,
     title: 'fault',
-    description: 'A mesh fault rule: which calls (caller, callee, path, methods, percent) and one action (delay, status, abort, drop, cut).',
+    description: 'A mesh fault rule: which calls (caller, callee, path, methods, percent) and one action (delay, status, abort, drop, cut, or broker).',
   },
 );
 
@@ -114,6 +132,15 @@ export const ConfigSchema = Type.Object(
     admin: Type.Optional(Listener('admin', 'The admin HTTP API.', 9001)),
     kafka: Type.Optional(Kafka),
     faults: Type.Optional(Type.Array(Fault, { title: 'faults', description: 'Mesh fault rules applied from the start.' })),
+    faults_seed: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 4294967295,
+        title: 'faults_seed',
+        description: 'Seed of the random source of fault percentages and jitter, so a run can be repeated (default: a fixed seed).',
+        expected: 'an integer from 0 to 4294967295',
+      }),
+    ),
   },
   {
     additionalProperties: false,

@@ -19,6 +19,11 @@ export interface SystemConfig {
   readonly kafka: KafkaConfig;
   /** fault rules from `faults:` (mesh) */
   readonly faults: readonly FaultRule[];
+  /**
+   * seed of the fault rules' random source (`faults_seed:`), so a run with percentages
+   * or jitter can be repeated; absent = the mesh's fixed default seed
+   */
+  readonly faultsSeed?: number;
 }
 
 export interface ListenerConfig {
@@ -134,7 +139,20 @@ export type FaultAction =
   | { readonly kind: 'status'; readonly status: number; readonly body: string | null }
   | { readonly kind: 'abort' }
   | { readonly kind: 'drop' }
-  | { readonly kind: 'cut' };
+  | { readonly kind: 'cut' }
+  /** broker faults (callee 'kafka', `broker:` in the YAML) */
+  | BrokerFaultAction;
+
+/** What a broker fault rule does (`broker: {down | topic + produce_error | topic + delivery_delay | pause_group}`). */
+export type BrokerFaultAction =
+  /** close every connection and refuse new ones */
+  | { readonly kind: 'broker-down' }
+  /** answer produce requests on the topic ('*' = any) with this Kafka error code */
+  | { readonly kind: 'produce-error'; readonly topic: string; readonly errorCode: number }
+  /** delay delivery (fetch) of the topic's records by this much */
+  | { readonly kind: 'delivery-delay'; readonly topic: string; readonly ms: number }
+  /** the group's fetches return nothing, so lag builds */
+  | { readonly kind: 'pause-group'; readonly group: string };
 
 export interface SourcePosition {
   readonly file: string;

@@ -71,3 +71,144 @@ export interface RecordView {
   /** e.g. 'gzip' when the batch was compressed */
   compression: string;
 }
+
+/**
+ * The commands and read model that views (admin API, TUI, harness, `devmode wait`) use.
+ * Implemented by system/; views never reach into parts.
+ */
+export interface SystemControl {
+  /** everything a view shows, as plain JSON-able data */
+  snapshot(): Promise<SystemSnapshot>;
+  /** restart every instance of a service */
+  restart(service: string): Promise<void>;
+  /** add or replace (same id) a run-time fault rule; returns it with its id */
+  setFault(rule: FaultRuleInput): FaultRuleView;
+  /** false when no rule has that id */
+  clearFault(id: string): boolean;
+  /** removes every run-time and configured fault */
+  clearFaults(): void;
+  faults(): FaultRuleView[];
+  /** the live event stream (same events as the Bus) */
+  subscribe(listener: (event: import('./events/index.js').DevmodeEvent) => void): () => void;
+}
+
+export interface SystemSnapshot {
+  name: string;
+  gatewayUrl: string;
+  locatorUrl: string;
+  kafkaBrokers: string;
+  services: {
+    name: string;
+    kind: 'managed' | 'unmanaged';
+    instances: { instance: number; state: string; pid: number | null; port: number | null; url: string | null; why: string | null }[];
+  }[];
+  edges: EdgeStatsView[];
+  routes: RouteStatsView[];
+  topology: TopologyView;
+  topics: TopicView[];
+  groups: GroupView[];
+  faults: FaultRuleView[];
+}
+
+/** Per caller->callee over a sliding window (default 60 s). Latencies in ms. */
+export interface EdgeStatsView {
+  caller: string;
+  callee: string;
+  requests: number;
+  ratePerSec: number;
+  errors: number;
+  errorRate: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface RouteStatsView extends EdgeStatsView {
+  method: string;
+  /** the path with ids collapsed (`/api/orders/:id`) */
+  route: string;
+}
+
+export interface TopologyView {
+  /** caller -> callee seen in traffic, producer -> topic, topic -> consumer group */
+  observed: { from: string; to: string; kind: 'http' | 'ws' | 'produce' | 'consume' }[];
+  /** called but not declared in depends_on */
+  undeclared: { from: string; to: string }[];
+  /** declared in depends_on but never called (so far) */
+  unused: { from: string; to: string }[];
+}
+
+/** A fault rule as set at run time (config-file rules have the same shape). */
+export interface FaultRuleInput {
+  id?: string;
+  /** 'gateway', a service name, or '*' */
+  caller?: string;
+  /** a service name, '*', or 'kafka' for broker faults */
+  callee?: string;
+  path?: string;
+  methods?: string[];
+  /** 0..100, default 100 */
+  percent?: number;
+  /** exactly one action */
+  delay?: number | string;
+  jitter?: number | string;
+  status?: number;
+  body?: string;
+  abort?: boolean;
+  drop?: boolean;
+  cut?: boolean;
+  /** broker faults (callee 'kafka'): broker down, produce errors on a topic, delayed delivery, paused group */
+  broker?: { down?: boolean; topic?: string; produceError?: number; deliveryDelayMs?: number; pauseGroup?: string };
+}
+
+export interface FaultRuleView {
+  id: string;
+  source: 'config' | 'runtime';
+  caller: string;
+  callee: string;
+  path: string;
+  methods: string[];
+  percent: number;
+  action: string;
+  /** how many calls it changed so far */
+  hits: number;
+}
+
+/**
+ * Broker faults in force, as the embedded broker asks for them on its hot paths (each
+ * call must be cheap: a few map lookups). Implemented by the mesh's fault table.
+ */
+export interface BrokerFaultState {
+  /** broker down: close every connection and refuse new ones until cleared */
+  readonly down: boolean;
+  /** a Kafka error code to answer produce requests on this topic with, or 0 */
+  produceError(topic: string): number;
+  /** extra delay before records of this topic are delivered to consumers (fetch), ms */
+  deliveryDelayMs(topic: string): number;
+  /** the group is paused: its members' fetches return no records, so lag builds */
+  groupPaused(group: string): boolean;
+  /** called when any of the above changes (to close connections, wake parked fetches) */
+  onChange(listener: () => void): () => void;
+}
+
+/**
+ * What a fault rule decided for one call (jitter already drawn from the seeded source).
+ * `rule` is the id of the rule; `label` describes it for traffic records ("slow: delay 120 ms").
+ */
+export type FaultDecision = { rule: string; label: string } & (
+  | { kind: 'delay'; ms: number }
+  | { kind: 'status'; status: number; body: string | null }
+  | { kind: 'abort' }
+  | { kind: 'drop' }
+  /** the callee is cut off: answer as if the connection had been refused */
+  | { kind: 'cut' }
+);
+
+/**
+ * Asked once per HTTP call or WebSocket upgrade, before it is forwarded, by the mesh and
+ * the gateway (caller 'gateway'). Implemented by the mesh's fault table; must be cheap
+ * when no rule is set.
+ */
+export interface FaultDecider {
+  decide(caller: string, callee: string, method: string, path: string): FaultDecision | null;
+}

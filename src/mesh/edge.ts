@@ -1,12 +1,22 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import type { InstanceResolver } from '../core/contracts.js';
+import type { FaultDecider, FaultDecision, InstanceResolver } from '../core/contracts.js';
 import type { DevmodeEvent, Endpoint } from '../core/events/index.js';
+import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { HttpListener } from '../net/http-server.js';
 import { HttpProxy, proxyUpgrade } from '../net/proxy/index.js';
 import { pickInstance, withRetry, type NoInstance } from '../net/upstream.js';
+import type { BodyCapture } from './capture/index.js';
 import { nextTraceparent } from './traceparent.js';
+
+/** What an edge asks of the fault table (FaultTable implements it). */
+export interface EdgeFaults extends FaultDecider {
+  /** the id of a cut rule cutting caller off callee, or null */
+  cutRule(caller: string, callee: string): string | null;
+  /** called after any rule changes; returns the function that unsubscribes */
+  onChange(listener: () => void): () => void;
+}
 
 export interface MeshEdgeOptions {
   /** who calls through this edge: one instance of one service */
@@ -22,33 +32,43 @@ export interface MeshEdgeOptions {
   /** how long a call to a pending (starting, reloading) service waits */
   waitTimeoutMs: number;
   host?: string;
+  /** fault rules to apply (delay, status, abort, drop per call; cut closes the listener) */
+  faults?: EdgeFaults;
+  /** body capture, when switched on for this edge */
+  capture?: BodyCapture;
 }
+
+/** How long resume() keeps trying to get its port back when something else holds it. */
+const REBIND_ATTEMPTS = 40;
+const REBIND_PAUSE_MS = 50;
 
 /**
  * One caller→callee path through the mesh. Each instance of each service gets, for each
  * peer, the URL of its own edge (SERVICE_<PEER>_URL), so the listener a call arrives on
  * says who made it: no help is needed from the service. The edge load-balances over the
  * callee's ready instances, holds calls while the callee reloads, retries refused
- * connections, adds a W3C traceparent, and reports every exchange.
+ * connections, adds a W3C traceparent, applies fault rules, and reports every exchange.
+ *
+ * A cut (fault rule) suspends the edge: its listener closes, so the caller gets connection
+ * refused exactly as from a dead service, and open connections are reset; clearing the
+ * rule listens again on the same port, so the caller's URL keeps working.
  */
 export class MeshEdge {
   readonly #options: MeshEdgeOptions;
-  readonly #server: http.Server;
-  readonly #listener: HttpListener;
   readonly #stopping = new AbortController();
+  #listener: HttpListener | undefined;
+  #port = 0;
   #url: string | undefined;
+  #suspended = false;
+  #stopped = false;
+  /** suspend/resume/stop run one at a time, in order */
+  #queue: Promise<void> = Promise.resolve();
+  #unsubscribe: (() => void) | undefined;
   #counter = 0;
   #ids = 0;
 
   constructor(options: MeshEdgeOptions) {
     this.#options = options;
-    this.#server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => void this.#onRequest(req, res));
-    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.#onUpgrade(req, socket, head));
-    this.#server.on('clientError', (_error, socket: Duplex) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
-    });
-    this.#listener = new HttpListener(this.#server);
   }
 
   get url(): string {
@@ -56,14 +76,98 @@ export class MeshEdge {
     return this.#url;
   }
 
+  /** Whether a cut holds the listener closed now. */
+  get suspended(): boolean {
+    return this.#suspended;
+  }
+
   async start(): Promise<void> {
-    const address = await this.#listener.listen(this.#options.host ?? '127.0.0.1', 0);
+    const address = await this.#bind(0);
+    this.#port = address.port;
     this.#url = address.url;
+    const faults = this.#options.faults;
+    if (faults && !this.#stopped) {
+      this.#unsubscribe = faults.onChange(() => this.#syncCut());
+      this.#syncCut();
+      await this.#queue;
+    }
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#stopping.abort();
-    await this.#listener.close();
+    this.#unsubscribe?.();
+    await this.#enqueue(async () => {
+      await this.#listener?.close();
+      this.#listener = undefined;
+    });
+  }
+
+  /** Closes the listener (callers get connection refused) until resume(); keeps the port. */
+  suspend(): Promise<void> {
+    return this.#enqueue(async () => {
+      if (this.#suspended || this.#stopped || !this.#listener) return;
+      this.#suspended = true;
+      await this.#listener.close();
+      this.#listener = undefined;
+    });
+  }
+
+  /** Listens again on the same port after suspend(). */
+  resume(): Promise<void> {
+    return this.#enqueue(async () => {
+      if (!this.#suspended || this.#stopped) return;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.#bind(this.#port);
+          this.#suspended = false;
+          return;
+        } catch (error) {
+          if (attempt >= REBIND_ATTEMPTS || this.#stopped) {
+            const o = this.#options;
+            this.#publish({
+              type: 'system.notice',
+              level: 'error',
+              source: 'mesh',
+              message: `edge ${o.caller.service}.${o.caller.instance ?? '*'} -> ${o.callee} could not listen on port ${this.#port} again after a cut: ${(error as Error).message}; restart devmode to restore it`,
+              ts: Date.now(),
+            });
+            return;
+          }
+          await new Promise((r) => setTimeout(r, REBIND_PAUSE_MS));
+        }
+      }
+    });
+  }
+
+  #syncCut(): void {
+    const o = this.#options;
+    const cut = o.faults?.cutRule(o.caller.service, o.callee) ?? null;
+    if (cut !== null && !this.#suspended) void this.suspend();
+    else if (cut === null && this.#suspended) void this.resume();
+  }
+
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.#queue.then(task, task);
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  async #bind(port: number) {
+    const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => void this.#onRequest(req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.#onUpgrade(req, socket, head));
+    server.on('clientError', (_error, socket: Duplex) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    const listener = new HttpListener(server);
+    const address = await listener.listen(this.#options.host ?? '127.0.0.1', port);
+    if (this.#stopped) {
+      await listener.close();
+      throw new Error('MeshEdge was stopped while starting');
+    }
+    this.#listener = listener;
+    return address;
   }
 
   #pick(signal: AbortSignal) {
@@ -87,27 +191,40 @@ export class MeshEdge {
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const traceparent = nextTraceparent(req.headers.traceparent);
-    const outcome = await withRetry(this.#pick(this.#signalFor(res)), (target) =>
-      this.#options.proxy.forward(req, res, target, { forwarded: false, headers: { traceparent } }),
-    );
     const o = this.#options;
-    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) =>
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    const id = `mesh-${o.caller.service}-${o.caller.instance}-${o.callee}-${++this.#ids}`;
+    const signal = this.#signalFor(res);
+    const tap = o.capture?.wants(o.caller.service, o.callee) ? o.capture.tap({ id, caller: o.caller.service, callee: o.callee }, req, res) : undefined;
+    const decision = o.faults ? o.faults.decide(o.caller.service, o.callee, method, path) : null;
+    const traceparent = nextTraceparent(req.headers.traceparent);
+    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) => {
+      tap?.finish(status);
       this.#publish({
         type: 'http.exchange',
-        id: `mesh-${o.caller.service}-${o.caller.instance}-${o.callee}-${++this.#ids}`,
+        id,
         caller: o.caller,
         callee: { service: o.callee, instance },
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
+        method,
+        path,
         status,
         durationMs: performance.now() - started,
         requestBytes,
         responseBytes,
         ...(error ? { error } : {}),
         traceparent,
+        ...(decision ? { fault: decision.label } : {}),
         ts: Date.now(),
       });
+    };
+    if (decision) {
+      const outcome = await applyHttpFault(decision, req, res, signal, o.callee);
+      if (outcome.kind !== 'continue') return report(null, ...faultReport(decision, outcome));
+    }
+    const outcome = await withRetry(this.#pick(signal), (target) =>
+      o.proxy.forward(req, res, target, { forwarded: false, headers: { traceparent } }),
+    );
     if ('result' in outcome) {
       const { result, target } = outcome;
       if (result.kind === 'response') return report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined);
@@ -120,11 +237,37 @@ export class MeshEdge {
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
+    const o = this.#options;
+    const signal = this.#signalFor(socket);
+    const decision = o.faults ? o.faults.decide(o.caller.service, o.callee, req.method ?? 'GET', req.url ?? '/') : null;
+    if (decision) {
+      const started = performance.now();
+      const outcome = await applyUpgradeFault(decision, socket, signal, o.callee);
+      if (outcome.kind !== 'continue') {
+        // A refused upgrade is an HTTP exchange: report it so the fault is visible.
+        const [status, requestBytes, responseBytes, error] = faultReport(decision, outcome);
+        this.#publish({
+          type: 'http.exchange',
+          id: `mesh-ws-${o.caller.service}-${o.caller.instance}-${o.callee}-${++this.#ids}`,
+          caller: o.caller,
+          callee: { service: o.callee, instance: null },
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          status,
+          durationMs: performance.now() - started,
+          requestBytes,
+          responseBytes,
+          error,
+          fault: decision.label,
+          ts: Date.now(),
+        });
+        return;
+      }
+    }
     const traceparent = nextTraceparent(req.headers.traceparent);
-    const outcome = await withRetry(this.#pick(this.#signalFor(socket)), (target) =>
+    const outcome = await withRetry(this.#pick(signal), (target) =>
       proxyUpgrade(req, socket, head, target, { forwarded: false, headers: { traceparent } }),
     );
-    const o = this.#options;
     if (!('result' in outcome)) {
       const { status, body } = describeNoInstance(outcome);
       return writeSocketJson(socket, status, body);
@@ -146,6 +289,20 @@ export class MeshEdge {
     } catch {
       // A failing view must not break a call.
     }
+  }
+}
+
+/** status, request bytes, response bytes and error text of a call a fault ended. */
+function faultReport(decision: FaultDecision, outcome: Awaited<ReturnType<typeof applyHttpFault>>): [number, number, number, string] {
+  switch (outcome.kind) {
+    case 'answered':
+      return [outcome.status, 0, outcome.responseBytes, `answered by fault '${decision.rule}'`];
+    case 'aborted':
+      return [0, 0, 0, `connection aborted by fault '${decision.rule}'`];
+    case 'dropped':
+      return [0, 0, 0, `dropped by fault '${decision.rule}' until the client gave up`];
+    default:
+      return [499, 0, 0, `the client went away during the delay of fault '${decision.rule}'`];
   }
 }
 

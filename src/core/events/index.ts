@@ -6,13 +6,15 @@ import type { ServiceEvent } from './service.js';
 import type { SystemEvent } from './system.js';
 import type { BrokerEvent } from './broker.js';
 import type { TrafficEvent } from './traffic.js';
+import type { FaultEvent } from './fault.js';
 
 export type * from './service.js';
 export type * from './system.js';
 export type * from './broker.js';
 export type * from './traffic.js';
+export type * from './fault.js';
 
-export type DevmodeEvent = ServiceEvent | SystemEvent | BrokerEvent | TrafficEvent;
+export type DevmodeEvent = ServiceEvent | SystemEvent | BrokerEvent | TrafficEvent | FaultEvent;
 export type EventType = DevmodeEvent['type'];
 /** The variant of DevmodeEvent whose `type` is T. */
 export type EventOf<T extends EventType> = Extract<DevmodeEvent, { type: T }>;

@@ -20,6 +20,11 @@ export type TrafficEvent =
       /** set when devmode answered itself (no route, service down, fault) */
       error?: string;
       traceparent?: string;
+      /**
+       * the fault rule that changed this call and what it did ("slow-user: delay 120 ms");
+       * an abort or drop has no response: status 0
+       */
+      fault?: string;
       ts: number;
     }
   | { type: 'ws.opened'; id: string; caller: Endpoint; callee: Endpoint; path: string; ts: number }
