@@ -16,6 +16,8 @@ import { ProtocolError } from './protocol/protocol-error.js';
 import { Reader } from './protocol/reader.js';
 import { Writer } from './protocol/writer.js';
 import { ErrorCode } from './protocol/error-codes.js';
+import type { ConnectionClient } from './attribution/connection-client.js';
+import { GROUP_MEMBER_APIS, peekGroupId } from './attribution/group-peek.js';
 
 const API_VERSIONS_KEY = 18;
 /** Stop reading from a client that pipelines more than this many unanswered bytes. */
@@ -31,6 +33,8 @@ export interface ConnectionOptions {
   maxRequestBytes: number;
   publish: (e: BrokerEvent) => void;
   onClose: (c: Connection) => void;
+  /** what the broker learns about the client (owner, groups); absent: nothing is tracked */
+  client?: ConnectionClient;
 }
 
 /** A Kafka client's TCP connection, handled in order. */
@@ -42,7 +46,15 @@ export class Connection {
   readonly #maxRequestBytes: number;
   readonly #publish: (e: BrokerEvent) => void;
   readonly #abort = new AbortController();
-  readonly #ctx: { broker: BrokerContext; clientId: string | null; remote: string; connectionId: number; signal: AbortSignal };
+  readonly #ctx: {
+    broker: BrokerContext;
+    clientId: string | null;
+    remote: string;
+    connectionId: number;
+    signal: AbortSignal;
+    client?: ConnectionClient;
+  };
+  readonly #client: ConnectionClient | undefined;
 
   // framing state: a size prefix split across chunks, or a frame being filled
   readonly #head = Buffer.alloc(4);
@@ -67,6 +79,8 @@ export class Connection {
     this.#publish = options.publish;
     this.remote = `${options.socket.remoteAddress ?? '?'}:${options.socket.remotePort ?? 0}`;
     this.#ctx = { broker: options.broker, clientId: null, remote: this.remote, connectionId: this.id, signal: this.#abort.signal };
+    this.#client = options.client;
+    if (options.client) this.#ctx.client = options.client;
     const socket = options.socket;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
@@ -84,6 +98,10 @@ export class Connection {
   /** The client id of the latest request (null until one arrives or when the client sends none). */
   get clientId(): string | null {
     return this.#ctx.clientId;
+  }
+  /** What the broker learned about the client (owner, groups), when tracked. */
+  get client(): ConnectionClient | undefined {
+    return this.#client;
   }
   /** Requests handled so far. */
   get requests(): number {
@@ -228,6 +246,15 @@ export class Connection {
       return undefined;
     }
     const flex = version >= api.firstFlexibleVersion;
+    const client = this.#client;
+    if (client) {
+      client.clientId = this.#ctx.clientId;
+      const joins = GROUP_MEMBER_APIS.get(key);
+      if (joins !== undefined) {
+        const group = peekGroupId(frame, flex);
+        if (group) client.noteGroup(group, joins);
+      }
+    }
     // ApiVersions responses always use response header v0, even when the request is flexible (KIP-511).
     const flexHeader = flex && key !== API_VERSIONS_KEY;
     let result: Writer | null | Promise<Writer | null>;

@@ -2,9 +2,15 @@
  * devmode's own Kafka broker: a LogStore, a GroupCoordinator and a TCP server speaking the
  * Kafka wire protocol, in this process. Unmodified Kafka clients (kafkajs, librdkafka,
  * Java) use it at `bootstrap`.
+ *
+ * Broker faults come from a BrokerFaultState (the mesh's fault table): down (listener and
+ * connections closed, back on the same port when cleared), produce errors, delayed
+ * delivery, paused groups. Client connections are attributed to the service instance whose
+ * process owns them, through a ClientResolver or the /proc resolver and a pid lookup.
  */
 import { randomBytes } from 'node:crypto';
 import type { BrokerEvent } from '../core/events/index.js';
+import type { BrokerFaultState } from '../core/contracts.js';
 import type { LogStore, TopicInfo } from './log/contract.js';
 import type { ApiHandler, BrokerContext, BrokerSettings } from './apis/api.js';
 import { GroupCoordinator } from './groups/coordinator.js';
@@ -12,6 +18,14 @@ import { MemoryProducerIds } from './apis/producer-ids.js';
 import { createApiRegistry } from './apis/registry.js';
 import { BrokerServer } from './server.js';
 import { EmbeddedLogStore, DEFAULT_RETENTION_BYTES, DEFAULT_RETENTION_MS } from './log/log-store.js';
+import { FaultGate } from './faults/fault-gate.js';
+import { DownSwitch } from './faults/down-switch.js';
+import { GroupIndex } from './attribution/group-index.js';
+import { ConnectionClient, type ClientEnvironment } from './attribution/connection-client.js';
+import { ProcClientResolver } from './attribution/proc-resolver.js';
+import type { ClientResolver, InstanceOfProcess } from './attribution/types.js';
+
+export type { ClientOwner, ClientResolver, InstanceOfProcess } from './attribution/types.js';
 
 export interface EmbeddedBrokerOptions {
   /** default 127.0.0.1 (advertised as is: clients connect to what Metadata says) */
@@ -41,6 +55,18 @@ export interface EmbeddedBrokerOptions {
   store?: LogStore;
   /** handlers added to (or, by key, replacing none of) the built-in ones; for tests */
   extraApis?: readonly ApiHandler[];
+  /** broker faults in force (the mesh's fault table); also settable later with useFaults() */
+  faults?: BrokerFaultState;
+  /**
+   * Who owns a client connection, by its remote port; takes precedence over pidToInstance.
+   * Also settable later with useClientResolver().
+   */
+  resolveClient?: ClientResolver;
+  /**
+   * Maps a process (and its process group) to a service instance: turns on the /proc
+   * resolver (Linux), which finds the process owning each producing or fetching connection.
+   */
+  pidToInstance?: InstanceOfProcess;
 }
 
 const NODE_ID = 1;
@@ -60,6 +86,10 @@ export class EmbeddedBroker {
   readonly #groups: GroupCoordinator;
   readonly #producers = new MemoryProducerIds();
   readonly #server: BrokerServer;
+  readonly #faults = new FaultGate();
+  readonly #down: DownSwitch;
+  readonly #groupIndex: GroupIndex;
+  readonly #clients: { -readonly [K in keyof ClientEnvironment]: ClientEnvironment[K] };
   readonly clusterId: string;
   #state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
   #storeOpened = false;
@@ -80,13 +110,22 @@ export class EmbeddedBroker {
       maxMessageBytes: options.maxMessageBytes ?? 1048588,
     };
     this.#topics = options.topics ?? [];
-    this.#publish = options.publish ?? (() => {});
+    const publish = options.publish ?? (() => {});
+    this.#publish = publish;
     this.#store = options.store ?? new EmbeddedLogStore({ dataDir: options.dataDir ?? null, retentionBytes, retentionMs });
     this.#groups = new GroupCoordinator({
       store: this.#store,
-      publish: this.#publish,
+      // group changes also refresh the client -> group index (paused groups, fetch events)
+      publish: (e) => {
+        if (e.type === 'broker.group.rebalanced' || e.type === 'broker.group.member.left') this.#groupIndex.invalidate();
+        publish(e);
+      },
       initialRebalanceDelayMs: options.initialRebalanceDelayMs ?? 0,
     });
+    this.#groupIndex = new GroupIndex(this.#groups);
+    this.#clients = { publish, resolver: null, brokerPort: 0, groupIndex: this.#groupIndex };
+    if (options.resolveClient) this.#clients.resolver = options.resolveClient;
+    else if (options.pidToInstance) this.#clients.resolver = procResolver(options.pidToInstance);
     this.clusterId = randomBytes(16).toString('base64url');
     this.#server = new BrokerServer({
       host: this.#host,
@@ -95,7 +134,40 @@ export class EmbeddedBroker {
       maxRequestBytes: this.#settings.maxRequestBytes,
       publish: this.#publish,
       context: (port) => this.#context(port),
+      client: (address, port) => new ConnectionClient(this.#clients, address, port),
     });
+    const server = this.#server;
+    this.#down = new DownSwitch({ suspend: () => server.suspend(), resume: () => server.resume(), bootstrap: () => this.bootstrap }, () => this.#faults.down, publish);
+    this.#faults.onChange(() => {
+      if (this.#state === 'started') void this.#down.sync();
+    });
+    if (options.faults) this.#faults.use(options.faults);
+  }
+
+  /** Applies this fault state from now on (null: no faults; a down broker comes back up). */
+  useFaults(state: BrokerFaultState | null): void {
+    this.#faults.use(state);
+  }
+
+  /**
+   * Attributes client connections with this resolver from now on (null: none). Connections
+   * already attributed keep their owner.
+   */
+  useClientResolver(resolver: ClientResolver | null): void {
+    this.#clients.resolver = resolver;
+  }
+
+  /**
+   * Attributes client connections through /proc (Linux) from now on: the process owning each
+   * producing or fetching connection, mapped to a service instance by `pidToInstance`.
+   */
+  usePidLookup(pidToInstance: InstanceOfProcess): void {
+    this.#clients.resolver = procResolver(pidToInstance);
+  }
+
+  /** Whether the broker is down by a fault (not listening, no connections). */
+  get down(): boolean {
+    return this.#down.isDown;
   }
 
   /** "127.0.0.1:PORT", valid after start(). */
@@ -115,9 +187,18 @@ export class EmbeddedBroker {
   get groups(): GroupCoordinator {
     return this.#groups;
   }
-  /** Open client connections with their client id and remote address. */
-  connections(): readonly { id: number; clientId: string | null; remote: string; requests: number }[] {
-    return this.#server.connections().map((c) => ({ id: c.id, clientId: c.clientId, remote: c.remote, requests: c.requests }));
+  /** Open client connections with their client id, remote address and owner when known. */
+  connections(): readonly {
+    id: number;
+    clientId: string | null;
+    remote: string;
+    requests: number;
+    owner?: { pid?: number; service?: string; instance?: number };
+  }[] {
+    return this.#server.connections().map((c) => {
+      const owner = c.client?.owner;
+      return { id: c.id, clientId: c.clientId, remote: c.remote, requests: c.requests, ...(owner ? { owner } : {}) };
+    });
   }
 
   /** Opens the store, creates the configured topics, and listens. Throws BrokerListenError for a busy port. */
@@ -138,7 +219,12 @@ export class EmbeddedBroker {
       }
       await this.#groups.start();
       await this.#server.start();
-      if (!this.#stopping) this.#state = 'started';
+      this.#clients.brokerPort = this.#server.port;
+      if (!this.#stopping) {
+        this.#state = 'started';
+        // a broker-down fault set before start takes effect now
+        if (this.#faults.down) await this.#down.sync();
+      }
     } catch (error) {
       await this.#shutdown();
       throw error;
@@ -158,6 +244,8 @@ export class EmbeddedBroker {
 
   async #shutdown(): Promise<void> {
     this.#state = 'stopped';
+    this.#faults.close();
+    await this.#down.close();
     await this.#server.stop();
     await this.#groups.stop();
     if (this.#storeOpened) {
@@ -184,6 +272,7 @@ export class EmbeddedBroker {
       producers: this.#producers,
       publish: this.#publish,
       now: Date.now,
+      faults: this.#faults,
       createTopic: (name, partitions, auto) => this.#createTopic(name, partitions, auto),
       deleteTopic: (name) => {
         const deleted = this.#store.deleteTopic(name);
@@ -195,4 +284,10 @@ export class EmbeddedBroker {
       },
     };
   }
+}
+
+/** The /proc resolver as a ClientResolver. */
+function procResolver(pidToInstance: InstanceOfProcess): ClientResolver {
+  const resolver = new ProcClientResolver(pidToInstance);
+  return (clientPort, brokerPort) => resolver.resolve(clientPort, brokerPort);
 }

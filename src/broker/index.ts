@@ -3,7 +3,8 @@
  * See modes/ for each mode and standalone.ts for `devmode kafka`.
  */
 import type { KafkaConfig } from '../config/types.js';
-import type { DevmodeEvent } from '../core/events/index.js';
+import type { BrokerFaultState } from '../core/contracts.js';
+import type { DevmodeEvent, InstanceRef } from '../core/events/index.js';
 import type { EmbeddedBroker } from './embedded.js';
 import { AutoBroker } from './modes/auto.js';
 import type { Broker } from './modes/broker.js';
@@ -22,6 +23,10 @@ export interface BrokerDeps {
   readonly publish: (event: DevmodeEvent) => void;
   /** how long auto and container modes wait for a Docker engine to answer (default 3000) */
   readonly dockerProbeTimeoutMs?: number;
+  /** broker faults in force (the mesh's fault table); embedded mode only */
+  readonly faults?: BrokerFaultState;
+  /** which service instance owns a client process (embedded mode's attribution) */
+  readonly pidToInstance?: (pid: number, pgid: number | undefined) => InstanceRef | undefined;
 }
 
 /** A Broker plus, in embedded mode, the broker object itself (for in-process callers). */
@@ -34,9 +39,9 @@ export type BrokerHandle = Broker & { readonly embedded?: EmbeddedBroker | undef
 export function createBroker(config: KafkaConfig, deps: BrokerDeps): BrokerHandle {
   switch (config.mode) {
     case 'auto':
-      return new AutoBroker(config, deps.publish, { dockerProbeTimeoutMs: deps.dockerProbeTimeoutMs });
+      return new AutoBroker(config, deps.publish, { dockerProbeTimeoutMs: deps.dockerProbeTimeoutMs, embedded: embeddedExtras(deps) });
     case 'embedded':
-      return new EmbeddedModeBroker(config, deps.publish);
+      return new EmbeddedModeBroker(config, deps.publish, { broker: embeddedExtras(deps) });
     case 'container':
       return new ContainerBroker(config, deps.publish, { dockerProbeTimeoutMs: deps.dockerProbeTimeoutMs });
     case 'external':
@@ -44,4 +49,11 @@ export function createBroker(config: KafkaConfig, deps: BrokerDeps): BrokerHandl
     default:
       return unreachable(config.mode, 'kafka.mode');
   }
+}
+
+function embeddedExtras(deps: BrokerDeps) {
+  return {
+    ...(deps.faults ? { faults: deps.faults } : {}),
+    ...(deps.pidToInstance ? { pidToInstance: deps.pidToInstance } : {}),
+  };
 }

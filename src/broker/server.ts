@@ -1,11 +1,14 @@
 /**
  * The embedded broker's TCP listener: accepts Kafka clients and gives each a Connection.
- * Knows nothing of Kafka semantics; those are in the handlers.
+ * Knows nothing of Kafka semantics; those are in the handlers. For the broker-down fault it
+ * can be suspended (listener closed, connections closed: clients get connection refused)
+ * and resumed on the same port.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { BrokerEvent } from '../core/events/index.js';
 import type { ApiHandler, BrokerContext } from './apis/api.js';
 import { Connection } from './connection.js';
+import type { ConnectionClient } from './attribution/connection-client.js';
 
 export interface BrokerServerOptions {
   host: string;
@@ -16,6 +19,8 @@ export interface BrokerServerOptions {
   publish: (e: BrokerEvent) => void;
   /** called once the port is known, before the first connection is accepted */
   context: (port: number) => BrokerContext;
+  /** what to track about each new connection's client; absent: nothing */
+  client?: (remoteAddress: string, remotePort: number) => ConnectionClient | undefined;
 }
 
 /** A port already taken, or an address that cannot be bound; the message is for the user. */
@@ -36,6 +41,7 @@ export class BrokerServer {
   #nextId = 1;
   #port = 0;
   #stopping: Promise<void> | null = null;
+  #suspended = false;
 
   constructor(options: BrokerServerOptions) {
     this.#options = options;
@@ -52,7 +58,46 @@ export class BrokerServer {
   }
 
   async start(): Promise<void> {
-    const { host, port } = this.#options;
+    await this.#listen(this.#options.port);
+    if (this.#stopping) {
+      // stop() was called while we were binding
+      this.#server?.close();
+      return;
+    }
+    this.#context = this.#options.context(this.#port);
+  }
+
+  /** Whether the listener is closed by suspend(). */
+  get suspended(): boolean {
+    return this.#suspended;
+  }
+
+  /**
+   * Stops accepting (the port is closed, so clients get connection refused) and closes
+   * every connection; returns how many were closed. Nothing else changes.
+   */
+  async suspend(): Promise<number> {
+    if (this.#suspended || this.#stopping) return 0;
+    this.#suspended = true;
+    const closed = this.#connections.size;
+    for (const c of this.#connections) c.destroy();
+    this.#connections.clear();
+    const server = this.#server;
+    this.#server = null;
+    if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    return closed;
+  }
+
+  /** Listens again on the port bound at start (rejects with BrokerListenError when it is taken). */
+  async resume(): Promise<void> {
+    if (!this.#suspended || this.#stopping) return;
+    await this.#listen(this.#port);
+    this.#suspended = false;
+    if (this.#stopping) this.#server?.close();
+  }
+
+  async #listen(port: number): Promise<void> {
+    const { host } = this.#options;
     const server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
@@ -67,18 +112,15 @@ export class BrokerServer {
       server.once('error', onError);
       server.once('listening', onListening);
       server.listen({ host, port, exclusive: true });
+    }).catch((error: unknown) => {
+      if (this.#server === server) this.#server = null;
+      throw error;
     });
     server.on('error', () => {
       // after listening, errors concern single connections; they are handled there
     });
     const address = server.address();
     this.#port = typeof address === 'object' && address ? address.port : port;
-    if (this.#stopping) {
-      // stop() was called while we were binding
-      server.close();
-      return;
-    }
-    this.#context = this.#options.context(this.#port);
   }
 
   stop(): Promise<void> {
@@ -96,10 +138,11 @@ export class BrokerServer {
 
   #accept(socket: Socket): void {
     const context = this.#context;
-    if (this.#stopping || !context) {
+    if (this.#stopping || this.#suspended || !context) {
       socket.destroy();
       return;
     }
+    const client = this.#options.client?.(socket.remoteAddress ?? '?', socket.remotePort ?? 0);
     const connection = new Connection({
       socket,
       id: this.#nextId++,
@@ -108,6 +151,7 @@ export class BrokerServer {
       maxRequestBytes: this.#options.maxRequestBytes,
       publish: this.#options.publish,
       onClose: (c) => this.#connections.delete(c),
+      ...(client ? { client } : {}),
     });
     this.#connections.add(connection);
   }

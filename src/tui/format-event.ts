@@ -46,8 +46,20 @@ export function formatEvent(event: DevmodeEvent, style: Style, prefixWidth: numb
       return prefix(style, 'kafka', 'kafka', prefixWidth) + `group ${event.group}: member left (${event.reason})`;
     case 'broker.client.error':
       return prefix(style, 'kafka', 'kafka', prefixWidth) + paint(style, 'yellow', `client ${event.clientId ?? event.remote}: ${event.message}`);
+    case 'fault.set':
+      return prefix(style, 'fault', 'devmode', prefixWidth) + paint(style, 'yellow', `${event.rule.id} set (${event.rule.source}): ${event.rule.caller} -> ${event.rule.callee} ${event.rule.path}: ${event.rule.action}${event.rule.percent < 100 ? ` (${event.rule.percent}%)` : ''}`);
+    case 'fault.cleared':
+      return prefix(style, 'fault', 'devmode', prefixWidth) + paint(style, 'gray', `${event.id} cleared`);
+    case 'fault.applied':
+      return null;
+    case 'broker.down':
+      return prefix(style, 'kafka', 'kafka', prefixWidth) + paint(style, 'yellow', `broker down (${event.reason}): ${event.connectionsClosed} connection${event.connectionsClosed === 1 ? '' : 's'} closed; new ones refused until it is back up`);
+    case 'broker.up':
+      return prefix(style, 'kafka', 'kafka', prefixWidth) + paint(style, 'green', `broker up again on ${event.bootstrap} after ${seconds(event.downForMs)}`);
     case 'broker.stopped':
     case 'broker.append':
+    case 'broker.fetch':
+    case 'broker.client.attributed':
     case 'http.exchange':
     case 'ws.opened':
     case 'ws.closed':

@@ -9,15 +9,20 @@
  * per-partition sequence checks (duplicate -> original offset, gap ->
  * OUT_OF_ORDER_SEQUENCE_NUMBER). Unknown topics are auto-created when the broker allows it.
  * acks 0: no response (an error closes the connection so the producer notices);
- * acks 1 and -1 behave alike on a single node. One `broker.append` event per partition.
+ * acks 1 and -1 behave alike on a single node. One `broker.append` event per partition,
+ * attributed to the connection's owner and, for small uncompressed batches, carrying the
+ * records' traceparent headers. Broker faults: a produce error set for the topic answers
+ * every partition with it and appends nothing; a delivery delay records the append time.
  * Not done: transactions (a transactional batch is stored like any other), LogAppendTime
  * topics, per-record errors (record_errors is always empty).
  */
+import type { BrokerEvent } from '../../core/events/index.js';
 import type { ApiHandler, RequestContext } from './api.js';
 import { Writer } from '../protocol/writer.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { validateProducedBatch, BatchField } from '../log/batch.js';
 import { resolveTopicForWrite } from './topic-lookup.js';
+import { MAX_TRACED_RECORDS, traceparentsOf } from '../tracing/traceparents.js';
 
 interface PartitionResult {
   index: number;
@@ -78,6 +83,11 @@ export const produce: ApiHandler = {
 function append(ctx: RequestContext, version: number, topic: string, index: number, records: Buffer | null): PartitionResult {
   const b = ctx.broker;
   const fail = (error: number): PartitionResult => ({ index, error, baseOffset: -1n, logAppendTime: -1n, logStartOffset: -1n });
+  const faults = b.faults?.state ? b.faults : undefined;
+  if (faults) {
+    const injected = faults.produceError(topic);
+    if (injected !== ErrorCode.NONE) return fail(injected);
+  }
   const { error, info } = resolveTopicForWrite(ctx, topic, true);
   if (!info) return fail(error);
   const log = b.store.partition(topic, index);
@@ -102,7 +112,8 @@ function append(ctx: RequestContext, version: number, topic: string, index: numb
   const now = b.now();
   const result = log.append(records, now);
   if (producerId >= 0n) b.producers.record(topic, index, producerId, epoch, firstSeq, count, result.baseOffset);
-  b.publish({
+  faults?.appended(topic, index, result.baseOffset, now);
+  const event: Extract<BrokerEvent, { type: 'broker.append' }> = {
     type: 'broker.append',
     topic,
     partition: index,
@@ -111,6 +122,12 @@ function append(ctx: RequestContext, version: number, topic: string, index: numb
     bytes: records.length,
     clientId: ctx.clientId ?? '',
     ts: now,
-  });
+  };
+  if (count <= MAX_TRACED_RECORDS) {
+    const traceparents = traceparentsOf(records);
+    if (traceparents) event.traceparents = traceparents;
+  }
+  if (ctx.client) ctx.client.publishAppend(event);
+  else b.publish(event);
   return { index, error: ErrorCode.NONE, baseOffset: result.baseOffset, logAppendTime: result.logAppendTime, logStartOffset: result.logStartOffset };
 }

@@ -8,6 +8,10 @@
  * (KIP-74). An offset outside [logStart, HWM] gets OFFSET_OUT_OF_RANGE. Long polling: when
  * fewer than min_bytes are ready, the request waits until an append to one of its
  * partitions brings enough, max_wait_ms passes, or the connection closes.
+ * Broker faults: a fetch for a member of a paused group gets no records (lag builds); a
+ * delivery delay holds back batches appended less than the delay ago (a parked fetch wakes
+ * when they become deliverable, or when the faults change). Each connection reports what it
+ * fetched as `broker.fetch` events, at most once a second per partition.
  * Not done: fetch sessions (always session id 0, i.e. full fetches), forgotten topics,
  * rack-aware replica selection, read_committed filtering (no transactions, so LSO = HWM),
  * and the UNSUPPORTED_COMPRESSION_TYPE check for zstd batches below v10.
@@ -50,10 +54,28 @@ export const fetch: ApiHandler = {
   handle(req, version, ctx) {
     const request = read(req, version);
     const first = collect(ctx, request);
-    if (first.ready || request.maxWaitMs <= 0) return write(version, request, first.results);
-    return park(ctx, request).then(() => (ctx.signal.aborted ? null : write(version, request, collect(ctx, request).results)));
+    if (first.ready || request.maxWaitMs <= 0) return respond(ctx, version, request, first.results);
+    return park(ctx, request, first.wakeAt).then(() => (ctx.signal.aborted ? null : respond(ctx, version, request, collect(ctx, request).results)));
   },
 };
+
+function respond(ctx: RequestContext, version: number, request: FetchRequest, results: PartitionResult[][]): Writer {
+  const client = ctx.client;
+  if (client) {
+    const now = ctx.broker.now();
+    request.topics.forEach((t, i) => {
+      const parts = results[i]!;
+      t.partitions.forEach((p, j) => {
+        const r = parts[j]!;
+        if (r.error !== ErrorCode.NONE) return;
+        let bytes = 0;
+        for (const b of r.batches) bytes += b.length;
+        client.noteFetch(t.topic, p.partition, p.fetchOffset, r.highWatermark, bytes, r.batches.length, now);
+      });
+    });
+  }
+  return write(version, request, results);
+}
 
 function read(req: Reader, version: number): FetchRequest {
   const flex = version >= 12;
@@ -94,12 +116,19 @@ function read(req: Reader, version: number): FetchRequest {
   return { maxWaitMs, minBytes, maxBytes: maxBytes <= 0 ? 0x7fffffff : maxBytes, topics };
 }
 
-/** Reads what is available now; `ready` when it meets min_bytes or a partition has an error. */
-function collect(ctx: RequestContext, request: FetchRequest): { ready: boolean; results: PartitionResult[][] } {
+/**
+ * Reads what is available now; `ready` when it meets min_bytes or a partition has an error.
+ * `wakeAt`: when records held back by a delivery delay become deliverable (Infinity if none).
+ */
+function collect(ctx: RequestContext, request: FetchRequest): { ready: boolean; results: PartitionResult[][]; wakeAt: number } {
   const store = ctx.broker.store;
   let budget = request.maxBytes;
   let total = 0;
   let errors = false;
+  let wakeAt = Infinity;
+  const faults = ctx.broker.faults?.state ? ctx.broker.faults : undefined;
+  const paused = faults !== undefined && ctx.client !== undefined && faults.paused(ctx.client.groups());
+  const now = faults ? ctx.broker.now() : 0;
   const results = request.topics.map((t) =>
     t.partitions.map((p): PartitionResult => {
       const log = store.partition(t.topic, p.partition);
@@ -114,8 +143,11 @@ function collect(ctx: RequestContext, request: FetchRequest): { ready: boolean; 
         return { partition: p.partition, error: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: hwm, logStartOffset: start, batches: [] };
       }
       let batches: Buffer[] = [];
-      if (p.fetchOffset < hwm && budget > 0) {
-        batches = log.read(p.fetchOffset, Math.min(p.maxBytes, budget), total === 0);
+      if (p.fetchOffset < hwm && budget > 0 && !paused) {
+        const held = faults?.heldFrom(t.topic, p.partition, now);
+        if (held) wakeAt = Math.min(wakeAt, held.until);
+        if (!held) batches = log.read(p.fetchOffset, Math.min(p.maxBytes, budget), total === 0);
+        else if (held.offset > p.fetchOffset) batches = before(log.read(p.fetchOffset, Math.min(p.maxBytes, budget), total === 0), held.offset);
         for (const b of batches) {
           total += b.length;
           budget -= b.length;
@@ -124,11 +156,22 @@ function collect(ctx: RequestContext, request: FetchRequest): { ready: boolean; 
       return { partition: p.partition, error: ErrorCode.NONE, highWatermark: hwm, logStartOffset: start, batches };
     }),
   );
-  return { ready: errors || total >= Math.max(1, request.minBytes), results };
+  return { ready: errors || total >= Math.max(1, request.minBytes), results, wakeAt };
 }
 
-/** Waits for an append that meets min_bytes, the max wait, or the connection's close. */
-function park(ctx: RequestContext, request: FetchRequest): Promise<void> {
+/** The leading batches that start before `offset` (stored batches carry their real base offset). */
+function before(batches: Buffer[], offset: bigint): Buffer[] {
+  let n = 0;
+  while (n < batches.length && batches[n]!.readBigInt64BE(0) < offset) n++;
+  return n === batches.length ? batches : batches.slice(0, n);
+}
+
+/**
+ * Waits for an append that meets min_bytes, the max wait, or the connection's close; with
+ * faults, also re-checks when held-back records become deliverable (`wakeAt`) and when the
+ * faults change (a group resumed, a delay cleared).
+ */
+function park(ctx: RequestContext, request: FetchRequest, wakeAt: number): Promise<void> {
   return new Promise<void>((resolve) => {
     const logs: PartitionLog[] = [];
     for (const t of request.topics) {
@@ -139,10 +182,14 @@ function park(ctx: RequestContext, request: FetchRequest): Promise<void> {
     }
     const cancels: (() => void)[] = [];
     let finished = false;
+    let wake: NodeJS.Timeout | undefined;
+    let offFaults: (() => void) | undefined;
     const done = (): void => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      clearTimeout(wake);
+      offFaults?.();
       ctx.signal.removeEventListener('abort', done);
       for (const c of cancels) c();
       cancels.length = 0;
@@ -152,8 +199,17 @@ function park(ctx: RequestContext, request: FetchRequest): Promise<void> {
     const check = (): void => {
       scheduled = false;
       if (finished) return;
-      if (collect(ctx, request).ready) done();
-      else arm();
+      const now = collect(ctx, request);
+      if (now.ready) done();
+      else {
+        arm();
+        wakeFor(now.wakeAt);
+      }
+    };
+    const wakeFor = (at: number): void => {
+      clearTimeout(wake);
+      wake = undefined;
+      if (at !== Infinity) wake = setTimeout(onAppend, Math.max(0, at - ctx.broker.now()));
     };
     // The check runs after the appending request finishes (a microtask), not inside the
     // log's append: the produce path stays short and a listener set is never mutated while
@@ -171,7 +227,9 @@ function park(ctx: RequestContext, request: FetchRequest): Promise<void> {
     };
     const timer = setTimeout(done, request.maxWaitMs);
     ctx.signal.addEventListener('abort', done);
+    offFaults = ctx.broker.faults?.onChange(onAppend);
     arm();
+    wakeFor(wakeAt);
   });
 }
 

@@ -11,6 +11,8 @@ import type { LogStore, TopicInfo } from '../log/contract.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { Reader } from '../protocol/reader.js';
 import type { Writer } from '../protocol/writer.js';
+import type { FaultGate } from '../faults/fault-gate.js';
+import type { ConnectionClient } from '../attribution/connection-client.js';
 
 export interface ApiHandler {
   key: number;
@@ -81,6 +83,8 @@ export interface BrokerContext {
   createTopic(name: string, partitions: number, auto: boolean): TopicInfo;
   /** Deletes a topic and publishes `broker.topic.deleted`; false when absent. */
   deleteTopic(name: string): boolean;
+  /** broker faults in force (produce errors, delayed delivery, paused groups); absent: none */
+  readonly faults?: FaultGate;
 }
 
 export interface RequestContext {
@@ -91,6 +95,8 @@ export interface RequestContext {
   readonly connectionId: number;
   /** aborted when the connection closes (cancel parked fetches, held joins) */
   readonly signal: AbortSignal;
+  /** the client behind the connection (owner, groups) and its attributed events; absent in bare tests */
+  readonly client?: ConnectionClient;
 }
 
 /** Whether `version` of `api` uses flexible (compact + tagged) encoding. */

@@ -1,4 +1,5 @@
-import { AssignerProtocol, type Admin, type GroupDescription } from 'kafkajs';
+import { createRequire } from 'node:module';
+import type { Admin, GroupDescription } from 'kafkajs';
 import type { BrokerIntrospection, GroupView, RecordView, TopicView } from '../../core/contracts.js';
 import { RateMeter } from './rate-meter.js';
 import { RecordFetcher } from './record-fetcher.js';
@@ -122,7 +123,7 @@ function groupState(state: string): GroupView['state'] {
 function decodeAssignments(bytes: Buffer): GroupView['members'][number]['assignments'] {
   if (bytes.length === 0) return [];
   try {
-    const decoded = AssignerProtocol.MemberAssignment.decode(bytes);
+    const decoded = assignerProtocol().MemberAssignment.decode(bytes);
     if (!decoded) return [];
     return Object.entries(decoded.assignment)
       .map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }))
@@ -131,4 +132,9 @@ function decodeAssignments(bytes: Buffer): GroupView['members'][number]['assignm
     // a non-consumer protocol (connect, a custom assignor): no assignment we can read
     return [];
   }
+}
+
+/** kafkajs's assignment decoder, loaded on first use (kafkajs is only needed outside embedded mode). */
+function assignerProtocol(): typeof import('kafkajs').AssignerProtocol {
+  return (createRequire(import.meta.url)('kafkajs') as typeof import('kafkajs')).AssignerProtocol;
 }

@@ -5,7 +5,7 @@ import type { Broker, BrokerMode } from './broker.js';
 import { BrokerSetupError } from './broker-error.js';
 import { ContainerBroker } from './container.js';
 import { probeDocker } from './docker-probe.js';
-import { EmbeddedModeBroker } from './embedded-mode.js';
+import { EmbeddedModeBroker, type EmbeddedExtras } from './embedded-mode.js';
 import { SwitchableIntrospection } from './switchable-introspection.js';
 import { errorMessage } from './with-timeout.js';
 
@@ -20,14 +20,16 @@ export class AutoBroker implements Broker {
   readonly #config: KafkaConfig;
   readonly #publish: (event: DevmodeEvent) => void;
   readonly #probeTimeoutMs: number | undefined;
+  readonly #embeddedOptions: EmbeddedExtras | undefined;
   #inner: ContainerBroker | EmbeddedModeBroker | undefined;
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
 
-  constructor(config: KafkaConfig, publish: (event: DevmodeEvent) => void, options: { dockerProbeTimeoutMs?: number } = {}) {
+  constructor(config: KafkaConfig, publish: (event: DevmodeEvent) => void, options: { dockerProbeTimeoutMs?: number; embedded?: EmbeddedExtras } = {}) {
     this.#config = config;
     this.#publish = publish;
     this.#probeTimeoutMs = options.dockerProbeTimeoutMs;
+    this.#embeddedOptions = options.embedded;
   }
 
   get mode(): BrokerMode {
@@ -64,7 +66,7 @@ export class AutoBroker implements Broker {
     const probe = await probeDocker({ timeoutMs: this.#probeTimeoutMs });
     if (this.#stopping) throw new Error('broker stopped before it started');
     if (!probe.available) {
-      await this.#run(new EmbeddedModeBroker(this.#config, this.#publish, { reason: `embedded (no Docker engine: ${probe.reason})` }));
+      await this.#run(new EmbeddedModeBroker(this.#config, this.#publish, { reason: `embedded (no Docker engine: ${probe.reason})`, broker: this.#embeddedOptions }));
       return;
     }
     try {
@@ -73,7 +75,7 @@ export class AutoBroker implements Broker {
       if (this.#stopping || !(error instanceof BrokerSetupError)) throw error;
       await this.#inner?.stop();
       const why = `embedded (Docker engine at ${probe.endpoint}, but the Kafka container failed: ${errorMessage(error)})`;
-      await this.#run(new EmbeddedModeBroker(this.#config, this.#publish, { reason: why }));
+      await this.#run(new EmbeddedModeBroker(this.#config, this.#publish, { reason: why, broker: this.#embeddedOptions }));
     }
   }
 

@@ -1,6 +1,6 @@
 import type { KafkaConfig } from '../../config/types.js';
 import type { DevmodeEvent } from '../../core/events/index.js';
-import { EmbeddedBroker } from '../embedded.js';
+import { EmbeddedBroker, type EmbeddedBrokerOptions } from '../embedded.js';
 import { EmbeddedIntrospection } from '../introspection.js';
 import { BrokerBase } from './broker-base.js';
 import { BrokerSetupError } from './broker-error.js';
@@ -12,9 +12,13 @@ export const DEFAULT_KAFKA_PORT = 9092;
 /** How many ports past 9092 to try when kafka.port is not set and 9092 is busy. */
 const PORT_PROBES = 20;
 
+/** What system/ adds to the embedded broker beyond the config: fault hooks, attribution. */
+export type EmbeddedExtras = Pick<EmbeddedBrokerOptions, 'faults' | 'pidToInstance'>;
+
 export interface EmbeddedModeOptions {
   /** the line saying why this mode runs (auto mode says why it fell back) */
   readonly reason?: string;
+  readonly broker?: EmbeddedExtras | undefined;
 }
 
 /**
@@ -26,12 +30,14 @@ export class EmbeddedModeBroker extends BrokerBase {
   readonly reason: string;
   readonly introspection = new SwitchableIntrospection();
   readonly #config: KafkaConfig;
+  readonly #extras: EmbeddedExtras | undefined;
   #broker: EmbeddedBroker;
 
   constructor(config: KafkaConfig, publish: (event: DevmodeEvent) => void, options: EmbeddedModeOptions = {}) {
     super(publish);
     this.#config = config;
     this.reason = options.reason ?? 'embedded (kafka.mode: embedded)';
+    this.#extras = options.broker;
     this.#broker = this.#create(config.port ?? DEFAULT_KAFKA_PORT);
     this.introspection.target = new EmbeddedIntrospection(this.#broker);
   }
@@ -75,6 +81,7 @@ export class EmbeddedModeBroker extends BrokerBase {
   #create(port: number): EmbeddedBroker {
     const c = this.#config;
     return new EmbeddedBroker({
+      ...this.#extras,
       host: c.host,
       port,
       dataDir: c.dataDir ?? undefined,

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { KafkaTopicConfig } from '../../config/types.js';
 import type { DevmodeEvent } from '../../core/events/index.js';
 
@@ -7,6 +7,9 @@ import type { DevmodeEvent } from '../../core/events/index.js';
  * kafkajs logs to the console by default; devmode's output goes through events only.
  */
 export async function openAdmin(brokers: readonly string[]): Promise<Admin> {
+  // Loaded only here: embedded mode (the common case) never needs kafkajs, and importing
+  // it costs start-up time.
+  const { Kafka, logLevel } = await import('kafkajs');
   const kafka = new Kafka({
     clientId: 'devmode',
     brokers: [...brokers],

@@ -7,10 +7,60 @@ export type BrokerEvent =
   /** The broker is serving (mode chosen and why, bootstrap servers). */
   | { type: 'broker.started'; mode: 'embedded' | 'container' | 'external'; bootstrap: string; reason: string; ts: number }
   | { type: 'broker.stopped'; ts: number }
+  /**
+   * The broker was taken down by a fault (broker down): every client connection was closed
+   * and new ones are refused until `broker.up`. The log is kept.
+   */
+  | { type: 'broker.down'; reason: string; connectionsClosed: number; ts: number }
+  /** The broker listens again after `broker.down`, on the same address. */
+  | { type: 'broker.up'; bootstrap: string; downForMs: number; ts: number }
   | { type: 'broker.topic.created'; topic: string; partitions: number; auto: boolean; ts: number }
   | { type: 'broker.topic.deleted'; topic: string; ts: number }
-  /** Records appended (one event per produce request per partition, not per record). */
-  | { type: 'broker.append'; topic: string; partition: number; baseOffset: number; count: number; bytes: number; clientId: string; ts: number }
+  /**
+   * Records appended (one event per produce request per partition, not per record).
+   * `service`/`instance`: the service instance whose process owns the producing connection,
+   * when known. `traceparents`: W3C trace context headers of the batch's records, only for
+   * small uncompressed batches (never decoded on the bulk path).
+   */
+  | {
+      type: 'broker.append';
+      topic: string;
+      partition: number;
+      baseOffset: number;
+      count: number;
+      bytes: number;
+      clientId: string;
+      service?: string;
+      instance?: number;
+      traceparents?: string[];
+      ts: number;
+    }
+  /**
+   * A client fetched from a partition: at most one event per connection and partition per
+   * second (the first fetch at once, then a summary of what was returned since the last event).
+   * `group`: the consumer group the connection's client belongs to, when known.
+   */
+  | {
+      type: 'broker.fetch';
+      topic: string;
+      partition: number;
+      clientId: string;
+      group?: string;
+      service?: string;
+      instance?: number;
+      /** the fetch offset of the latest fetch, and the partition's high watermark then */
+      offset: number;
+      highWatermark: number;
+      /** bytes and batches returned since the previous event of this connection and partition */
+      bytes: number;
+      batches: number;
+      ts: number;
+    }
+  /**
+   * A client connection was traced to the process that owns it (once per connection that
+   * produces or fetches); service and instance absent when the process is not a managed one.
+   */
+  | { type: 'broker.client.attributed'; remote: string; clientId: string | null; pid: number | null; service?: string; instance?: number; ts: number }
   /** A consumer group finished a rebalance (new generation, its members and assignments). */
   | {
       type: 'broker.group.rebalanced';
