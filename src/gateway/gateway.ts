@@ -1,7 +1,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RouteConfig } from '../config/types.js';
-import type { InstanceAddress, InstanceResolver } from '../core/contracts.js';
+import type { FaultDecider, InstanceAddress, InstanceResolver } from '../core/contracts.js';
+import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
+import { nextTraceparent } from '../net/traceparent.js';
 import type { DevmodeEvent } from '../core/events/index.js';
 import { HttpListener, type BoundAddress } from '../net/http-server.js';
 import { HttpProxy, proxyUpgrade, type ForwardResult, type UpgradeResult } from '../net/proxy/index.js';
@@ -27,6 +29,8 @@ export interface GatewayOptions {
   publish: (event: DevmodeEvent) => void;
   /** run-time registrations whose ACLs become routes after the configured ones */
   acls?: AclSource;
+  /** fault rules for calls from outside (caller 'gateway') */
+  faults?: FaultDecider;
 }
 
 /** One try at a target; `previous` is the failed retryable try before it, if any. */
@@ -121,7 +125,10 @@ export class Gateway {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const match = this.#table.match(method, url);
-    const exchange = (service: string, instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) =>
+    // Every call gets a W3C trace context (the caller's trace continued, or a new one), so
+    // the calls and Kafka messages it causes can be linked (services forward the header).
+    const traceparent = nextTraceparent(req.headers.traceparent);
+    const exchange = (service: string, instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, fault?: string) =>
       this.#publish({
         type: 'http.exchange',
         id: `gw-${++this.#nextId}`,
@@ -134,7 +141,8 @@ export class Gateway {
         requestBytes,
         responseBytes,
         ...(error ? { error } : {}),
-        ...(typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {}),
+        ...(fault ? { fault } : {}),
+        traceparent,
         ts: Date.now(),
       });
     const answer = (service: string, error: GatewayError) => {
@@ -146,8 +154,16 @@ export class Gateway {
     if ('allowed' in match) return answer('gateway', methodNotAllowed(method, url, match.allowed));
 
     const service = match.route.service;
+    const fault = this.#options.faults?.decide('gateway', service, method, url);
+    if (fault) {
+      const applied = await applyHttpFault(fault, req, res, this.#stopping.signal, service);
+      if (applied.kind !== 'continue') {
+        const answered = applied.kind === 'answered';
+        return exchange(service, null, answered ? applied.status : 0, 0, answered ? applied.responseBytes : 0, undefined, fault.label);
+      }
+    }
     const outcome = await this.#withInstance<ForwardResult>(service, res, (target, previous) =>
-      this.#proxy.forward(req, res, target, { path: match.forwardPath, ...(previous?.kind === 'failed' ? { replay: previous.replay } : {}) }),
+      this.#proxy.forward(req, res, target, { path: match.forwardPath, headers: { traceparent }, ...(previous?.kind === 'failed' ? { replay: previous.replay } : {}) }),
     );
     if (!('result' in outcome)) return answer(service, outcome);
     const { result, target } = outcome;
@@ -166,6 +182,8 @@ export class Gateway {
     if (!match) return sendErrorOnSocket(socket, noRoute(method, url, this.#table.routes));
     if ('allowed' in match) return sendErrorOnSocket(socket, methodNotAllowed(method, url, match.allowed));
     const service = match.route.service;
+    const fault = this.#options.faults?.decide('gateway', service, method, url);
+    if (fault && (await applyUpgradeFault(fault, socket, this.#stopping.signal, service)).kind !== 'continue') return;
     const outcome = await this.#withInstance<UpgradeResult>(service, socket, (target) => proxyUpgrade(req, socket, head, target, { path: match.forwardPath }));
     if (!('result' in outcome)) return sendErrorOnSocket(socket, outcome);
     const { result, target } = outcome;

@@ -8,7 +8,7 @@ import { HttpListener } from '../net/http-server.js';
 import { HttpProxy, proxyUpgrade } from '../net/proxy/index.js';
 import { pickInstance, withRetry, type NoInstance } from '../net/upstream.js';
 import type { BodyCapture } from './capture/index.js';
-import { nextTraceparent } from './traceparent.js';
+import { nextTraceparent } from '../net/traceparent.js';
 
 /** What an edge asks of the fault table (FaultTable implements it). */
 export interface EdgeFaults extends FaultDecider {

@@ -6,7 +6,7 @@ import { createBroker, type BrokerHandle } from '../broker/index.js';
 import { Gateway } from '../gateway/gateway.js';
 import { Registry } from '../locator/registry.js';
 import { LocatorServer } from '../locator/server.js';
-import { MeshEdge } from '../mesh/edge.js';
+import { BodyCapture, FaultTable, MeshEdge, Topology, TrafficStats } from '../mesh/index.js';
 import { HttpProxy } from '../net/proxy/index.js';
 import { allocatePort } from '../net/ports.js';
 import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js';
@@ -51,6 +51,11 @@ export class System {
   readonly #externalUrls = new Map<string, string>();
   readonly #unsubscribe: (() => void)[] = [];
   readonly #retiring = new Set<Promise<void>>();
+  /** the mesh's read model: per-edge and per-route statistics, the observed graph */
+  readonly stats = new TrafficStats();
+  readonly topology: Topology;
+  readonly capture = new BodyCapture();
+  #faults: FaultTable | undefined;
   #broker: BrokerHandle | undefined;
   #locator: LocatorServer | undefined;
   #gateway: Gateway | undefined;
@@ -65,6 +70,19 @@ export class System {
     this.#config = options.config;
     this.#bus = options.bus;
     this.#supervisor = new Supervisor({ publish: (e) => this.#bus.publish(e), groups: this.#watchdog });
+    this.topology = new Topology({ declared: Object.fromEntries(options.config.services.map((s) => [s.name, s.kind === 'managed' ? s.dependsOn : []])) });
+    this.#unsubscribe.push(
+      this.#bus.subscribe((event) => {
+        this.stats.observe(event);
+        this.topology.observe(event);
+      }),
+    );
+  }
+
+  /** The fault rules in force (valid once start() began). */
+  get faults(): FaultTable {
+    if (!this.#faults) throw new Error('System is not started');
+    return this.#faults;
   }
 
   /** The system's addresses (valid once start() resolved). */
@@ -110,7 +128,15 @@ export class System {
       else this.registry.addUnmanaged(s.name, s.url);
     }
     this.#unsubscribe.push(syncRegistry(this.#bus, this.registry, host));
-    this.#broker = createBroker(config.kafka, { publish });
+    // Built here, not in the constructor: config rules announce themselves (fault.set) and
+    // the views are listening by now.
+    const faults = (this.#faults = new FaultTable({
+      rules: config.faults,
+      ...(config.faultsSeed !== undefined ? { seed: config.faultsSeed } : {}),
+      publish,
+      services: config.services.map((s) => s.name),
+    }));
+    this.#broker = createBroker(config.kafka, { publish, faults, pidToInstance: (pid, pgid) => this.#instanceOfProcess(pid, pgid) });
     this.#locator = new LocatorServer({ registry: this.registry, host: config.locator.host, port: plan.locator });
     this.#gateway = new Gateway({
       host: config.gateway.host,
@@ -120,6 +146,7 @@ export class System {
       resolver: this.registry,
       publish,
       acls: this.registry,
+      faults,
     });
     const managed = config.services.filter((s): s is ManagedServiceConfig => s.kind === 'managed');
     const edgeUrls = this.#createEdges(managed);
@@ -238,6 +265,8 @@ export class System {
         publish: (e) => this.#bus.publish(e),
         proxy: this.#proxy,
         waitTimeoutMs: this.#config.gateway.waitTimeoutMs,
+        faults: this.#faults!,
+        capture: this.capture,
       });
       edges.set(key, edge);
       this.#edges.push(edge);
@@ -352,6 +381,17 @@ export class System {
     await Promise.all([settle(this.#locator?.stop()), settle(this.#broker?.stop())]);
     await settle(this.#watchdog.stop());
     for (const off of this.#unsubscribe) off();
+  }
+
+  /**
+   * Which instance a process belongs to: each instance leads its own process group, so a
+   * Kafka client started by a shell or npm in that group counts as the instance's.
+   */
+  #instanceOfProcess(pid: number, pgid: number | undefined): InstanceRef | undefined {
+    for (const slot of this.#supervisor.slots()) {
+      if (slot.pid !== undefined && (slot.pid === pid || slot.pid === pgid)) return slot.ref;
+    }
+    return undefined;
   }
 
   /** For views: the supervisor's slots of a service (state, pid, port). */

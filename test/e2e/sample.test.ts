@@ -2,22 +2,9 @@
  * The sample shop end to end through the real `devmode up`: every public flow through the
  * gateway, the locator's Lagom API, the gateway's own answers, and nothing left behind.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copySample, devmode, FREE_PORTS, REPO, tempProject } from '../helpers/devmode-rig.js';
+import { devmode, sampleProject } from '../helpers/devmode-rig.js';
 import { waitFor, waitForPidsGone, waitForPortFree } from '../helpers/processes.js';
-
-/** The repo's devmode.yaml with free ports and a unique name, over a copy of the sample. */
-function sampleProject(): string {
-  const dir = tempProject();
-  copySample(dir);
-  const yaml = readFileSync(path.join(REPO, 'devmode.yaml'), 'utf8')
-    .replace(/^name: shop$/m, `name: shop-e2e-${process.pid}`)
-    .replace(/^kafka:\n {2}# [^\n]*\n {2}# [^\n]*\n {2}mode: embedded$/m, 'kafka:\n  mode: embedded\n  port: 0');
-  writeFileSync(path.join(dir, 'devmode.yaml'), yaml + FREE_PORTS.replace(/^kafka:.*$/m, ''));
-  return dir;
-}
 
 async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any; type: string | null }> {
   const res = await fetch(url, init);

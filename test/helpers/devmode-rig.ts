@@ -4,7 +4,7 @@
  * leaves no process behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, cpSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, cpSync, symlinkSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,13 @@ export const FIXTURES = path.join(REPO, 'test/fixtures');
 
 /** A temp directory with the given files; removed after the test. */
 export function tempProject(files: Record<string, string> = {}): string {
+  const dir = tempDir(files);
+  onTestFinished(() => removeDir(dir));
+  return dir;
+}
+
+/** Like tempProject, for a beforeAll: the caller removes it with removeDir. */
+export function tempDir(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'devmode-e2e-'));
   // The sample services import kafkajs and ws as a user's project would: from node_modules.
   symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -25,8 +32,11 @@ export function tempProject(files: Record<string, string> = {}): string {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, text);
   }
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Copies the sample system into `dir/sample-system` (so a test may edit it). */
@@ -153,3 +163,17 @@ gateway: { port: 0, wait_timeout: 5s }
 admin: { port: 0 }
 kafka: { mode: embedded, port: 0 }
 `;
+
+/**
+ * A temp project running the sample shop: the repo's devmode.yaml over a copy of
+ * sample-system, with a unique name (so derived service ports do not clash) and free ports
+ * for devmode's own listeners. Returns the project directory.
+ */
+export function sampleProject(extraYaml = '', dir = tempProject()): string {
+  copySample(dir);
+  const yaml = readFileSync(path.join(REPO, 'devmode.yaml'), 'utf8')
+    .replace(/^name: shop$/m, `name: shop-e2e-${process.pid}-${Math.random().toString(36).slice(2, 6)}`)
+    .replace(/^ {2}mode: embedded$/m, '  mode: embedded\n  port: 0');
+  writeFileSync(path.join(dir, 'devmode.yaml'), `${yaml}\nlocator: { port: 0 }\ngateway: { port: 0, wait_timeout: 5s }\nadmin: { port: 0 }\n${extraYaml}`);
+  return dir;
+}

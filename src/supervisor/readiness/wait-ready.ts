@@ -49,6 +49,10 @@ export async function waitReady(config: ReadinessConfig, target: ReadinessTarget
       // Each attempt gets at least a second, so a slow first answer is not cut short by a short interval.
       const attemptMs = Math.max(1_000, config.intervalMs);
       let last = 'no attempt made';
+      // Probe quickly at first and back off to the configured interval: a service is
+      // usually ready within a few hundred ms, and each probe costs one local connect,
+      // while a coarse interval adds up to a whole interval to every start and reload.
+      let pause = Math.min(10, config.intervalMs);
       for (;;) {
         try {
           if (config.kind === 'http') await probeHttp(host, target.port, config.path, attemptMs, signal);
@@ -58,7 +62,8 @@ export async function waitReady(config: ReadinessConfig, target: ReadinessTarget
           if (target.signal.aborted) throw target.signal.reason;
           if (!timeout.aborted) last = (error as Error).message;
         }
-        if (!timeout.aborted) await sleep(config.intervalMs, undefined, { signal }).catch(() => {});
+        if (!timeout.aborted) await sleep(pause, undefined, { signal }).catch(() => {});
+        pause = Math.min(config.intervalMs, pause * 2);
         if (target.signal.aborted) throw target.signal.reason;
         if (timeout.aborted) throw new ReadinessTimeoutError(`not ready after ${seconds}: ${what} (last: ${last})`);
       }

@@ -1,0 +1,1 @@
+export { Harness, type HarnessOptions } from './harness.js';
