@@ -134,7 +134,8 @@ export class System {
       rules: config.faults,
       ...(config.faultsSeed !== undefined ? { seed: config.faultsSeed } : {}),
       publish,
-      services: config.services.map((s) => s.name),
+      // the external caller (devmode test's command) may be named in rules too
+      services: [...config.services.map((s) => s.name), ...(this.#options.externalCaller ? [this.#options.externalCaller] : [])],
     }));
     this.#broker = createBroker(config.kafka, { publish, faults, pidToInstance: (pid, pgid) => this.#instanceOfProcess(pid, pgid) });
     this.#locator = new LocatorServer({ registry: this.registry, host: config.locator.host, port: plan.locator });
