@@ -37,6 +37,12 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal): Pr
       return (await import('./commands/kafka.js')).kafka(rest, io, signal);
     case 'clean':
       return (await import('./commands/clean.js')).clean(rest, io);
+    case 'wait':
+      return (await import('./commands/wait.js')).wait(rest, io, signal);
+    case 'events':
+      return (await import('./commands/events.js')).events(rest, io, signal);
+    case 'status':
+      return (await import('./commands/status.js')).status(rest, io, signal);
     default:
       throw new UserError(`unknown command '${name}'; run 'devmode help' for the list`, 2);
   }

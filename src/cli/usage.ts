@@ -9,12 +9,20 @@ Usage:
   devmode kafka [--port N] [--data-dir DIR]
                                          run only the embedded Kafka broker
   devmode clean [-f FILE]                delete the broker's data directory (kafka.data_dir)
+  devmode wait SERVICE [--timeout 30s]   wait until every instance of SERVICE is ready (exit 1
+                                         on timeout); devmode wait --all for the whole system
+  devmode events [--json] [--type T] [--service S] [--since 5m]
+                                         follow a running devmode's events (--json: JSON lines)
+  devmode status [--json]                a running devmode's services, traffic, topics, faults
   devmode help | --help                  this text
   devmode --version
 
 Options:
   -f, --file FILE   the config file (default: ./devmode.yaml or ./devmode.yml)
   --plain           print one line per event even on a terminal
+  --admin URL       the admin API of the devmode to talk to (wait, events, status); default:
+                    DEVMODE_ADMIN_URL, else the devmode running from this directory, else
+                    http://127.0.0.1:9001
 
 Environment: NO_COLOR disables colours; FORCE_COLOR forces them.
 Docs: README.md (quick start, config reference, environment contract).

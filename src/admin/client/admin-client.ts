@@ -1,0 +1,120 @@
+import http, { type IncomingMessage } from 'node:http';
+import type { SystemSnapshot } from '../../core/contracts.js';
+import { AdminRequestError, NoDevmodeError } from './errors.js';
+
+/** Query of `GET /events`. */
+export interface EventsQuery {
+  types?: readonly string[];
+  services?: readonly string[];
+  since?: string;
+}
+
+/**
+ * Talks to a running devmode's admin API (for `devmode wait`, `events`, `status`).
+ * Uses node:http rather than fetch: an event stream may stay quiet for minutes, and
+ * fetch's body timeout would cut it.
+ */
+export class AdminClient {
+  readonly #base: URL;
+
+  constructor(baseUrl: string) {
+    this.#base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  }
+
+  get url(): string {
+    return this.#base.href.replace(/\/$/, '');
+  }
+
+  /** `GET /state` */
+  async state(signal?: AbortSignal): Promise<SystemSnapshot> {
+    const res = await this.#request('GET', 'state', {}, signal);
+    const body = await readBody(res);
+    const json = this.#json(res, body);
+    if (typeof json !== 'object' || json === null || !Array.isArray((json as SystemSnapshot).services)) throw this.#notDevmode(res.statusCode ?? 0);
+    return json as SystemSnapshot;
+  }
+
+  /**
+   * Opens `GET /events` and resolves once devmode has subscribed it (the response head came),
+   * with the raw JSON lines as they arrive. The iteration ends when devmode closes the stream;
+   * aborting `signal` ends it too.
+   */
+  async events(query: EventsQuery, signal?: AbortSignal): Promise<AsyncIterable<string>> {
+    const params = new URLSearchParams();
+    for (const t of query.types ?? []) params.append('type', t);
+    for (const s of query.services ?? []) params.append('service', s);
+    if (query.since !== undefined) params.set('since', query.since);
+    const qs = params.toString();
+    const res = await this.#request('GET', `events${qs ? `?${qs}` : ''}`, { accept: 'application/x-ndjson' }, signal);
+    if (res.statusCode !== 200) this.#json(res, await readBody(res));
+    if (!String(res.headers['content-type'] ?? '').includes('ndjson')) throw this.#notDevmode(res.statusCode ?? 0);
+    return splitLines(res);
+  }
+
+  #request(method: string, path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<IncomingMessage> {
+    const url = new URL(path, this.#base);
+    return new Promise((resolve, reject) => {
+      const req = http.request(url, { method, headers, ...(signal ? { signal } : {}) }, (res) => {
+        // The head came; an event stream may then stay quiet for as long as nothing happens.
+        req.setTimeout(0);
+        resolve(res);
+      });
+      // Local and fast: a devmode that accepts but never answers is as good as none.
+      req.setTimeout(10_000, () => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })));
+      // Refused, reset, unresolvable, not HTTP, no answer: all mean no devmode to talk to there.
+      req.on('error', () => {
+        if (signal?.aborted) reject(signal.reason instanceof Error ? signal.reason : Object.assign(new Error('aborted'), { name: 'AbortError' }));
+        else reject(new NoDevmodeError(this.url));
+      });
+      req.end();
+    });
+  }
+
+  /** Parses a JSON answer; an error status becomes an AdminRequestError with devmode's own words. */
+  #json(res: IncomingMessage, body: string): unknown {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      throw this.#notDevmode(res.statusCode ?? 0);
+    }
+    const status = res.statusCode ?? 0;
+    if (status >= 400) {
+      const e = json as { error?: unknown; hint?: unknown };
+      if (typeof e.error !== 'string') throw this.#notDevmode(status);
+      throw new AdminRequestError(status, `${e.error}${typeof e.hint === 'string' ? ` (${e.hint})` : ''}`);
+    }
+    return json;
+  }
+
+  #notDevmode(status: number): AdminRequestError {
+    return new AdminRequestError(status, `something answers at ${this.url} (HTTP ${status}), but it is not devmode's admin API; pass --admin URL with the URL devmode printed at start`);
+  }
+}
+
+async function readBody(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The response's lines as they come. Ends quietly when the stream ends, breaks or is aborted. */
+async function* splitLines(res: IncomingMessage): AsyncGenerator<string> {
+  res.setEncoding('utf8');
+  let rest = '';
+  try {
+    for await (const chunk of res as AsyncIterable<string>) {
+      rest += chunk;
+      let nl: number;
+      while ((nl = rest.indexOf('\n')) >= 0) {
+        const line = rest.slice(0, nl).trim();
+        rest = rest.slice(nl + 1);
+        if (line !== '') yield line;
+      }
+    }
+  } catch {
+    // aborted by us (done, timeout, Ctrl-C) or devmode went away: either way the stream is over
+  } finally {
+    res.destroy();
+  }
+}

@@ -1,0 +1,76 @@
+import type { SystemSnapshot } from '../../core/contracts.js';
+import { paint, type Style } from '../../tui/colors.js';
+import { table } from './table.js';
+
+/**
+ * `devmode status` as text: the addresses, services and their instances, traffic per edge,
+ * topics, consumer groups with lag, and faults. Sections with nothing to show are left out.
+ */
+export function renderStatus(s: SystemSnapshot, style: Style): string {
+  const out: string[] = [];
+  out.push(`${paint(style, 'bold', s.name || 'devmode')}  gateway ${s.gatewayUrl || '-'}  locator ${s.locatorUrl || '-'}  kafka ${s.kafkaBrokers || '-'}`);
+
+  out.push('', paint(style, 'bold', 'SERVICES'));
+  if (s.services.length === 0) out.push('  (none)');
+  const serviceRows: string[][] = [];
+  for (const service of s.services) {
+    if (service.instances.length === 0) serviceRows.push([service.name, '-', paint(style, 'gray', 'no instance'), '', '', '']);
+    for (const i of service.instances) {
+      const name = service.kind === 'managed' ? `${service.name}.${i.instance}` : service.name;
+      serviceRows.push([name, stateText(style, i.state), i.pid !== null ? `pid ${i.pid}` : '', i.port !== null ? `port ${i.port}` : '', service.kind === 'unmanaged' ? (i.url ?? '') : '', i.why ? paint(style, 'gray', i.why) : '']);
+    }
+  }
+  out.push(...table(serviceRows));
+
+  if (s.edges.length > 0) {
+    out.push('', paint(style, 'bold', 'TRAFFIC'));
+    const rows = [['caller -> callee', 'req/s', 'errors', 'p50', 'p95', 'p99'].map((h) => paint(style, 'gray', h))];
+    for (const e of s.edges) rows.push([`${e.caller} -> ${e.callee}`, rate(e.ratePerSec), e.errors > 0 ? paint(style, 'red', percent(e.errorRate)) : percent(e.errorRate), ms(e.p50), ms(e.p95), ms(e.p99)]);
+    out.push(...table(rows));
+  }
+
+  if (s.topics.length > 0) {
+    out.push('', paint(style, 'bold', 'TOPICS'));
+    const rows = [['topic', 'partitions', 'messages', 'msg/s'].map((h) => paint(style, 'gray', h))];
+    for (const t of s.topics) {
+      const messages = t.partitions.reduce((n, p) => n + (p.highWatermark - p.logStartOffset), 0);
+      rows.push([t.name, String(t.partitions.length), String(messages), rate(t.messagesPerSec)]);
+    }
+    out.push(...table(rows));
+  }
+
+  if (s.groups.length > 0) {
+    out.push('', paint(style, 'bold', 'GROUPS'));
+    const rows = [['group', 'state', 'members', 'lag'].map((h) => paint(style, 'gray', h))];
+    for (const g of s.groups) {
+      const lag = g.offsets.reduce((n, o) => n + o.lag, 0);
+      rows.push([g.groupId, g.state, String(g.members.length), lag > 0 ? paint(style, 'yellow', String(lag)) : String(lag)]);
+    }
+    out.push(...table(rows));
+  }
+
+  if (s.faults.length > 0) {
+    out.push('', paint(style, 'bold', 'FAULTS'));
+    const rows = [['id', 'caller -> callee', 'path', 'action', 'percent', 'hits'].map((h) => paint(style, 'gray', h))];
+    for (const f of s.faults) rows.push([f.id, `${f.caller} -> ${f.callee}`, f.methods.length > 0 ? `${f.methods.join(',')} ${f.path}` : f.path, paint(style, 'yellow', f.action), `${f.percent}%`, String(f.hits)]);
+    out.push(...table(rows));
+  }
+  return out.join('\n') + '\n';
+}
+
+function stateText(style: Style, state: string): string {
+  const color = state === 'ready' ? 'green' : state === 'exited' || state === 'crash-loop' ? 'red' : state === 'backoff' ? 'yellow' : 'gray';
+  return paint(style, color, state);
+}
+
+function rate(perSec: number): string {
+  return perSec >= 10 ? perSec.toFixed(0) : perSec.toFixed(1);
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(fraction > 0 && fraction < 0.01 ? 1 : 0)}%`;
+}
+
+function ms(value: number): string {
+  return value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
+}
