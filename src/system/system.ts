@@ -2,7 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { ManagedServiceConfig, SystemConfig } from '../config/types.js';
 import type { Bus } from '../core/bus.js';
 import type { InstanceRef } from '../core/events/index.js';
+import { AdminServer, adminRecordPath } from '../admin/index.js';
 import { createBroker, type BrokerHandle } from '../broker/index.js';
+import { SystemController } from './control.js';
 import { Gateway } from '../gateway/gateway.js';
 import { Registry } from '../locator/registry.js';
 import { LocatorServer } from '../locator/server.js';
@@ -59,6 +61,7 @@ export class System {
   #broker: BrokerHandle | undefined;
   #locator: LocatorServer | undefined;
   #gateway: Gateway | undefined;
+  #admin: AdminServer | undefined;
   #hotReload: HotReload | undefined;
   #plan: PortPlan | undefined;
   #addresses: SystemAddresses | undefined;
@@ -149,6 +152,21 @@ export class System {
       acls: this.registry,
       faults,
     });
+    const broker = this.#broker;
+    const control = new SystemController({
+      name: config.name,
+      addresses: () => this.addresses,
+      registry: this.registry,
+      slots: (s) => this.#supervisor.slots(s),
+      declared: config.services.map((s) => ({ name: s.name, kind: s.kind, instances: s.kind === 'managed' ? s.instances : 1 })),
+      stats: this.stats,
+      topology: () => this.topology.view(),
+      introspection: broker.introspection,
+      faults,
+      restart: (s) => this.restart(s),
+      subscribe: (l) => this.#bus.subscribe(l),
+    });
+    this.#admin = new AdminServer({ control, host: config.admin.host, port: plan.admin, recordFile: adminRecordPath(config.root), name: config.name });
     const managed = config.services.filter((s): s is ManagedServiceConfig => s.kind === 'managed');
     const edgeUrls = this.#createEdges(managed);
     await Promise.all([
@@ -156,6 +174,7 @@ export class System {
       this.#broker.start().then(() => this.registry.setKafka(this.#broker!.bootstrap)),
       this.#locator.start(),
       this.#gateway.start(),
+      this.#admin.start(),
       ...this.#edges.map((e) => e.start()),
     ]).catch(rethrowAsStartError);
     for (const [key, edge] of edgeUrls) if (key.startsWith('external/')) this.#externalUrls.set(key.slice('external/'.length), edge.url);
@@ -164,8 +183,15 @@ export class System {
       gatewayUrl: this.#gateway.url,
       locatorUrl: this.#locator.url,
       kafkaBrokers: this.#broker.bootstrap,
+      adminUrl: this.#admin.url,
     };
-    publish({ type: 'system.notice', level: 'info', source: 'devmode', message: `locator on ${this.#locator.url}, gateway on ${this.#gateway.url}`, ts: Date.now() });
+    publish({
+      type: 'system.notice',
+      level: 'info',
+      source: 'devmode',
+      message: `locator on ${this.#locator.url}, gateway on ${this.#gateway.url}, admin API on ${this.#admin.url}`,
+      ts: Date.now(),
+    });
 
     // --- Services: each starts when its dependencies are ready; independent ones in parallel ---
     const failures: StartFailure[] = [];
@@ -379,7 +405,7 @@ export class System {
     await settle(this.#supervisor.stopAll());
     await Promise.all([...this.#retiring].map(settle));
     this.#proxy.close();
-    await Promise.all([settle(this.#locator?.stop()), settle(this.#broker?.stop())]);
+    await Promise.all([settle(this.#locator?.stop()), settle(this.#broker?.stop()), settle(this.#admin?.stop())]);
     await settle(this.#watchdog.stop());
     for (const off of this.#unsubscribe) off();
   }

@@ -1,0 +1,70 @@
+/**
+ * The control plane of a real `devmode up`: the admin API's state and faults, and the
+ * commands that use it (`devmode wait`, `status`, `events`), found through DEVMODE_ADMIN_URL.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { devmode, FIXTURES, FREE_PORTS, runDevmode, tempProject } from '../helpers/devmode-rig.js';
+
+const WEB = path.join(FIXTURES, 'e2e/web.mjs');
+
+describe('the admin API and its commands', () => {
+  it('serves state, sets and clears faults, and drives wait/status/events', async () => {
+    const dir = tempProject({
+      'devmode.yaml': `
+name: admin-${process.pid}
+services:
+  web:
+    command: node ${WEB}
+    readiness: { http: /health }
+    routes: [{ path: /web/**, strip_prefix: /web }]
+  slow:
+    command: node ${WEB}
+    environment: { START_DELAY_MS: 1500 }
+    readiness: { http: /health }
+${FREE_PORTS}`,
+    });
+    const dm = devmode(['up'], dir);
+    const admin = (await dm.waitFor(/admin API on (http:\/\/[^\s,]+)/))[1]!;
+    const env = { DEVMODE_ADMIN_URL: admin };
+
+    // wait: returns once slow is ready (it takes 1.5 s to listen)
+    const waited = await runDevmode(['wait', 'slow', '--timeout', '20s'], dir, env);
+    expect(waited.code, waited.stderr).toBe(0);
+    const gateway = await dm.ready();
+
+    const state = (await (await fetch(`${admin}/state`)).json()) as { services: { name: string; instances: { state: string; port: number | null }[] }[] };
+    expect(state.services.find((s) => s.name === 'slow')?.instances[0]?.state).toBe('ready');
+
+    // a fault set through the API is applied at the gateway, then cleared
+    const created = await fetch(`${admin}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callee: 'web', status: 418 }) });
+    expect(created.status).toBe(201);
+    const rule = (await created.json()) as { id: string };
+    expect((await fetch(`${gateway}/web/`)).status).toBe(418);
+    expect((await fetch(`${admin}/faults/${rule.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
+    expect((await fetch(`${gateway}/web/`)).status).toBe(200);
+    const bad = await fetch(`${admin}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callee: 'nope', status: 500 }) });
+    expect(bad.status).toBe(400);
+
+    // status shows the traffic the gateway saw
+    const status = await runDevmode(['status', '--json'], dir, env);
+    expect(status.code, status.stderr).toBe(0);
+    const snapshot = JSON.parse(status.stdout) as { edges: { caller: string; callee: string; requests: number }[] };
+    expect(snapshot.edges.find((e) => e.caller === 'gateway' && e.callee === 'web')?.requests).toBeGreaterThanOrEqual(2);
+
+    // events --json follows the stream: a request shows up as an http.exchange line
+    const events = devmode(['events', '--json', '--type', 'http.exchange'], dir, env);
+    await new Promise((r) => setTimeout(r, 300));
+    await fetch(`${gateway}/web/followed`);
+    const line = await events.waitFor(/"path":"\/web\/followed"/, 10_000);
+    expect(line[0]).toBeTruthy();
+    events.signal('SIGINT');
+    await events.exited;
+
+    dm.signal('SIGINT');
+    await dm.exited;
+    const gone = await runDevmode(['status'], dir, env);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/no devmode is running at/);
+  });
+});
