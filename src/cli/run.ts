@@ -35,6 +35,11 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal): Pr
       return (await import('./commands/check.js')).check(rest, io);
     case 'kafka':
       return (await import('./commands/kafka.js')).kafka(rest, io, signal);
+    case 'restart':
+      return (await import('./commands/restart.js')).restart(rest, io, signal);
+    case 'fault':
+    case 'faults':
+      return (await import('./commands/fault.js')).fault(rest, io, signal);
     case 'clean':
       return (await import('./commands/clean.js')).clean(rest, io);
     case 'wait':

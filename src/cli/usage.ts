@@ -14,6 +14,11 @@ Usage:
   devmode events [--json] [--type T] [--service S] [--since 5m]
                                          follow a running devmode's events (--json: JSON lines)
   devmode status [--json]                a running devmode's services, traffic, topics, faults
+  devmode restart SERVICE                restart every instance of a service (waits until back)
+  devmode fault list | add ... | clear [ID]
+                                         disturb traffic on purpose: --delay 200ms, --status 503,
+                                         --abort, --drop, --cut, --broker-down, --produce-error T,
+                                         --delivery-delay T:2s, --pause-group G (devmode fault add)
   devmode help | --help                  this text
   devmode --version
 

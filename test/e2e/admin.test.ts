@@ -46,6 +46,22 @@ ${FREE_PORTS}`,
     const bad = await fetch(`${admin}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callee: 'nope', status: 500 }) });
     expect(bad.status).toBe(400);
 
+    // the same through the CLI: devmode fault add / list / clear, devmode restart
+    const added = await runDevmode(['fault', 'add', '--callee', 'web', '--status', '503', '--id', 'cli-rule'], dir, env);
+    expect(added.code, added.stderr).toBe(0);
+    expect((await fetch(`${gateway}/web/`)).status).toBe(503);
+    const listed = await runDevmode(['fault', 'list'], dir, env);
+    expect(listed.stdout).toMatch(/cli-rule: .*gateway|cli-rule: .* -> web/);
+    expect((await runDevmode(['fault', 'clear', 'cli-rule'], dir, env)).code).toBe(0);
+    expect((await fetch(`${gateway}/web/`)).status).toBe(200);
+    const badRule = await runDevmode(['fault', 'add', '--callee', 'nope', '--cut'], dir, env);
+    expect(badRule.code).not.toBe(0);
+    expect(badRule.stderr).toMatch(/nope/);
+    const pidBefore = ((await (await fetch(`${gateway}/web/`)).json()) as { pid: number }).pid;
+    const restarted = await runDevmode(['restart', 'web'], dir, env);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(((await (await fetch(`${gateway}/web/`)).json()) as { pid: number }).pid).not.toBe(pidBefore);
+
     // status shows the traffic the gateway saw
     const status = await runDevmode(['status', '--json'], dir, env);
     expect(status.code, status.stderr).toBe(0);

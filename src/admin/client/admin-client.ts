@@ -1,5 +1,5 @@
 import http, { type IncomingMessage } from 'node:http';
-import type { SystemSnapshot } from '../../core/contracts.js';
+import type { FaultRuleInput, FaultRuleView, SystemSnapshot } from '../../core/contracts.js';
 import { AdminRequestError, NoDevmodeError } from './errors.js';
 
 /** Query of `GET /events`. */
@@ -34,6 +34,31 @@ export class AdminClient {
     return json as SystemSnapshot;
   }
 
+  /** `POST /services/:name/restart?wait=true`: resolves once the service is back. */
+  async restart(service: string, signal?: AbortSignal): Promise<void> {
+    const res = await this.#request('POST', `services/${encodeURIComponent(service)}/restart?wait=true`, {}, signal);
+    this.#json(res, await readBody(res));
+  }
+
+  /** `GET /faults` */
+  async faults(signal?: AbortSignal): Promise<FaultRuleView[]> {
+    const res = await this.#request('GET', 'faults', {}, signal);
+    return this.#json(res, await readBody(res)) as FaultRuleView[];
+  }
+
+  /** `POST /faults` */
+  async setFault(input: FaultRuleInput, signal?: AbortSignal): Promise<FaultRuleView> {
+    const res = await this.#request('POST', 'faults', { 'content-type': 'application/json' }, signal, JSON.stringify(input));
+    return this.#json(res, await readBody(res)) as FaultRuleView;
+  }
+
+  /** `DELETE /faults/:id`, or every fault without an id */
+  async clearFaults(id?: string, signal?: AbortSignal): Promise<void> {
+    const res = await this.#request('DELETE', id === undefined ? 'faults' : `faults/${encodeURIComponent(id)}`, {}, signal);
+    const body = await readBody(res);
+    if ((res.statusCode ?? 0) >= 400 || body.trim()) this.#json(res, body || '{}');
+  }
+
   /**
    * Opens `GET /events` and resolves once devmode has subscribed it (the response head came),
    * with the raw JSON lines as they arrive. The iteration ends when devmode closes the stream;
@@ -51,7 +76,7 @@ export class AdminClient {
     return splitLines(res);
   }
 
-  #request(method: string, path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<IncomingMessage> {
+  #request(method: string, path: string, headers: Record<string, string>, signal?: AbortSignal, body?: string): Promise<IncomingMessage> {
     const url = new URL(path, this.#base);
     return new Promise((resolve, reject) => {
       const req = http.request(url, { method, headers, ...(signal ? { signal } : {}) }, (res) => {
@@ -66,7 +91,7 @@ export class AdminClient {
         if (signal?.aborted) reject(signal.reason instanceof Error ? signal.reason : Object.assign(new Error('aborted'), { name: 'AbortError' }));
         else reject(new NoDevmodeError(this.url));
       });
-      req.end();
+      req.end(body);
     });
   }
 
