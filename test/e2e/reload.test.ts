@@ -6,7 +6,18 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { devmode, FIXTURES, FREE_PORTS, tempProject } from '../helpers/devmode-rig.js';
-import { waitFor } from '../helpers/processes.js';
+import { waitFor as waitForCondition } from '../helpers/processes.js';
+import type { DevmodeProcess } from '../helpers/devmode-rig.js';
+
+let current: DevmodeProcess | undefined;
+/** waitFor with a budget that tolerates a loaded CI machine, failing with devmode's output. */
+async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  try {
+    await waitForCondition(check, what, timeoutMs * 3);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- devmode output ---\n${current?.stdout.slice(-6000) ?? ''}`);
+  }
+}
 
 const WEB = path.join(FIXTURES, 'e2e/web.mjs');
 const BUILD = path.join(FIXTURES, 'e2e/build.mjs');
@@ -70,7 +81,7 @@ ${FREE_PORTS}`,
 describe('hot reload', () => {
   it('swaps in the new version with zero failed requests, and a failed build keeps the old one serving', async () => {
     const { dir, version } = project('swap', 'swap');
-    const dm = devmode(['up'], dir);
+    const dm = (current = devmode(['up'], dir));
     const gateway = await dm.ready();
     const traffic = steadyTraffic(`${gateway}/web/`);
     try {
@@ -103,7 +114,7 @@ describe('hot reload', () => {
 
   it('restart mode stops then starts, holding requests meanwhile', async () => {
     const { dir, version } = project('restart', 'restart');
-    const dm = devmode(['up'], dir);
+    const dm = (current = devmode(['up'], dir));
     const gateway = await dm.ready();
     const traffic = steadyTraffic(`${gateway}/web/`, 2);
     try {
