@@ -69,10 +69,10 @@ ${FREE_PORTS}`,
     expect(snapshot.edges.find((e) => e.caller === 'gateway' && e.callee === 'web')?.requests).toBeGreaterThanOrEqual(2);
 
     // events --json follows the stream: a request shows up as an http.exchange line
-    const events = devmode(['events', '--json', '--type', 'http.exchange'], dir, env);
-    await new Promise((r) => setTimeout(r, 300));
+    // (--since replays recent history, so the request may come before the command connects)
     await fetch(`${gateway}/web/followed`);
-    const line = await events.waitFor(/"path":"\/web\/followed"/, 10_000);
+    const events = devmode(['events', '--json', '--type', 'http.exchange', '--since', '5m'], dir, env);
+    const line = await events.waitFor(/"path":"\/web\/followed"/, 20_000);
     expect(line[0]).toBeTruthy();
     events.signal('SIGINT');
     await events.exited;

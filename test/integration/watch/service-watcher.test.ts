@@ -52,7 +52,8 @@ for (const mode of ['native', 'polling'] as const) {
       await until(() => t.changes.length >= 1, t.seen);
       await new Promise((r) => setTimeout(r, 250));
       expect(t.changes).toHaveLength(1);
-      expect(t.changes[0]!.trigger).toBe('svc/src/f0.mjs');
+      // Native events name the first file written; one polling pass sees several at once, in any order.
+      expect(t.changes[0]!.trigger).toMatch(/^svc\/src\/f[0-4]\.mjs$/);
       expect(t.changes[0]!.files).toBe(5);
     });
 
