@@ -6,7 +6,9 @@ import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { nextTraceparent } from '../net/traceparent.js';
 import type { DevmodeEvent } from '../core/events/index.js';
 import { HttpListener, type BoundAddress } from '../net/http-server.js';
-import { HttpProxy, proxyUpgrade, type ForwardResult, type UpgradeResult } from '../net/proxy/index.js';
+import { isNoInstance, pickInstance, withRetry } from '../net/upstream.js';
+import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
+import type { WsUpgradeResult } from '../net/proxy/ws-proxy.js';
 import { methodNotAllowed, noRoute, notReadyInTime, sendError, sendErrorOnSocket, serviceDown, type GatewayError } from './errors.js';
 import { configRoutes, describeRoute, RouteTable, type Route, type RouteMatch } from './routes.js';
 
@@ -184,7 +186,7 @@ export class Gateway {
     const service = match.route.service;
     const fault = this.#options.faults?.decide('gateway', service, method, url);
     if (fault && (await applyUpgradeFault(fault, socket, this.#stopping.signal, service)).kind !== 'continue') return;
-    const outcome = await this.#withInstance<UpgradeResult>(service, socket, (target) => proxyUpgrade(req, socket, head, target, { path: match.forwardPath }));
+    const outcome = await this.#withInstance<WsUpgradeResult>(service, socket, (target) => proxyUpgrade(req, socket, head, target, { path: match.forwardPath }));
     if (!('result' in outcome)) return sendErrorOnSocket(socket, outcome);
     const { result, target } = outcome;
     if (result.kind === 'failed') {
@@ -195,8 +197,19 @@ export class Gateway {
     const id = `gw-ws-${++this.#nextId}`;
     const callee = { service, instance: target.instance };
     this.#publish({ type: 'ws.opened', id, caller: { service: 'gateway', instance: null }, callee, path: url, ts: Date.now() });
-    const { bytesIn, bytesOut } = await result.closed;
-    this.#publish({ type: 'ws.closed', id, framesIn: 0, framesOut: 0, bytesIn, bytesOut, code: null, ts: Date.now() });
+    const t = await result.closed;
+    this.#publish({
+      type: 'ws.closed',
+      id,
+      framesIn: t.framesIn,
+      framesOut: t.framesOut,
+      bytesIn: t.bytesIn,
+      bytesOut: t.bytesOut,
+      code: t.code,
+      messagesIn: t.messagesIn,
+      messagesOut: t.messagesOut,
+      ts: Date.now(),
+    });
   }
 
   /**
@@ -209,47 +222,28 @@ export class Gateway {
     client: ServerResponse | Duplex,
     attempt: Attempt<R>,
   ): Promise<{ result: R; target: InstanceAddress } | GatewayError> {
-    const resolver = this.#options.resolver;
-    let instances = resolver.ready(service);
-    if (instances.length === 0) {
-      if (!resolver.pending(service)) return serviceDown(service, resolver.whyDown(service) ?? 'no ready instance');
-      const waitMs = this.#options.waitTimeoutMs;
-      const abort = new AbortController();
-      const onClose = () => abort.abort();
-      const onStop = () => abort.abort();
-      client.once('close', onClose);
-      this.#stopping.signal.addEventListener('abort', onStop, { once: true });
-      try {
-        instances = await resolver.waitReady(service, waitMs, abort.signal);
-      } catch {
-        const ready = resolver.ready(service);
-        if (ready.length > 0) instances = ready;
-        else if (resolver.pending(service)) return notReadyInTime(service, waitMs, resolver.whyDown(service) ?? 'pending');
-        else return serviceDown(service, resolver.whyDown(service) ?? 'no ready instance');
-      } finally {
-        client.off('close', onClose);
-        this.#stopping.signal.removeEventListener('abort', onStop);
-      }
+    const abort = new AbortController();
+    const onClose = () => abort.abort();
+    client.once('close', onClose);
+    try {
+      const signal = AbortSignal.any([abort.signal, this.#stopping.signal]);
+      const pick = () =>
+        pickInstance({ resolver: this.#options.resolver, service, waitTimeoutMs: this.#options.waitTimeoutMs, signal, next: () => this.#next(service) });
+      // One retry: a refused or stale connection is sent once more, elsewhere if possible.
+      const outcome = await withRetry(pick, attempt, 1);
+      if (!isNoInstance(outcome)) return outcome;
+      return outcome.kind === 'down' ? serviceDown(service, outcome.reason) : notReadyInTime(service, outcome.waitedMs, outcome.reason);
+    } finally {
+      client.off('close', onClose);
     }
-    const target = this.#pick(service, instances);
-    const result = await attempt(target);
-    if (!(result.kind === 'failed' && result.retryable)) return { result, target };
-    // A refused connection (the instance just stopped, or a reload swapped it) is safe to
-    // send elsewhere: ask again, since the registry may have swapped the port meanwhile.
-    // A reset pooled socket only means that connection was stale: any instance will do.
-    const current = resolver.ready(service);
-    const others = current.filter((i) => i.host !== target.host || i.port !== target.port);
-    const candidates = others.length > 0 || result.code !== 'ECONNRESET' ? others : current;
-    if (candidates.length === 0) return { result, target };
-    const second = this.#pick(service, candidates);
-    return { result: await attempt(second, result), target: second };
   }
 
-  #pick(service: string, instances: readonly InstanceAddress[]): InstanceAddress {
+  #next(service: string): number {
     const n = this.#roundRobin.get(service) ?? 0;
     this.#roundRobin.set(service, n + 1);
-    return instances[n % instances.length]!;
+    return n;
   }
+
 
   #notice(level: 'info' | 'warn' | 'error', message: string): void {
     this.#publish({ type: 'system.notice', level, source: 'gateway', message, ts: Date.now() });

@@ -5,9 +5,9 @@ import type { FaultDecider, FaultDecision, InstanceResolver } from '../core/cont
 import type { DevmodeEvent, Endpoint } from '../core/events/index.js';
 import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { HttpListener } from '../net/http-server.js';
-import { HttpProxy, proxyUpgrade } from '../net/proxy/index.js';
+import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
 import { pickInstance, withRetry, type NoInstance } from '../net/upstream.js';
-import type { BodyCapture } from './capture/index.js';
+import { WsFrameTap, type BodyCapture } from './capture/index.js';
 import { nextTraceparent } from '../net/traceparent.js';
 
 /** What an edge asks of the fault table (FaultTable implements it). */
@@ -222,8 +222,8 @@ export class MeshEdge {
       const outcome = await applyHttpFault(decision, req, res, signal, o.callee);
       if (outcome.kind !== 'continue') return report(null, ...faultReport(decision, outcome));
     }
-    const outcome = await withRetry(this.#pick(signal), (target) =>
-      o.proxy.forward(req, res, target, { forwarded: false, headers: { traceparent } }),
+    const outcome = await withRetry<ForwardResult>(this.#pick(signal), (target, previous) =>
+      o.proxy.forward(req, res, target, { forwarded: false, headers: { traceparent }, ...(previous?.kind === 'failed' ? { replay: previous.replay } : {}) }),
     );
     if ('result' in outcome) {
       const { result, target } = outcome;
@@ -265,8 +265,12 @@ export class MeshEdge {
       }
     }
     const traceparent = nextTraceparent(req.headers.traceparent);
+    const id = `mesh-ws-${o.caller.service}-${o.caller.instance}-${o.callee}-${++this.#ids}`;
+    // Frames on demand: the tap asks the capture switch at each frame, so it is there
+    // whenever capture exists, and costs a Set-size check per frame while it is off.
+    const frames = o.capture ? new WsFrameTap({ id, caller: o.caller, callee: o.callee, capture: o.capture, publish: (e) => this.#publish(e) }) : undefined;
     const outcome = await withRetry(this.#pick(signal), (target) =>
-      proxyUpgrade(req, socket, head, target, { forwarded: false, headers: { traceparent } }),
+      proxyUpgrade(req, socket, head, target, { forwarded: false, headers: { traceparent }, ...(frames ? { frames } : {}) }),
     );
     if (!('result' in outcome)) {
       const { status, body } = describeNoInstance(outcome);
@@ -277,10 +281,22 @@ export class MeshEdge {
       return writeSocketJson(socket, 502, { error: `service '${o.callee}' is unavailable`, service: o.callee, reason: result.code ?? result.error.message });
     }
     if (result.kind !== 'upgraded') return;
-    const id = `mesh-ws-${o.caller.service}-${o.caller.instance}-${o.callee}-${++this.#ids}`;
     this.#publish({ type: 'ws.opened', id, caller: o.caller, callee: { service: o.callee, instance: target.instance }, path: req.url ?? '/', ts: Date.now() });
-    const { bytesIn, bytesOut } = await result.closed;
-    this.#publish({ type: 'ws.closed', id, framesIn: 0, framesOut: 0, bytesIn, bytesOut, code: null, ts: Date.now() });
+    frames?.open(target.instance);
+    const t = await result.closed;
+    this.#publish({
+      type: 'ws.closed',
+      id,
+      framesIn: t.framesIn,
+      framesOut: t.framesOut,
+      bytesIn: t.bytesIn,
+      bytesOut: t.bytesOut,
+      code: t.code,
+      messagesIn: t.messagesIn,
+      messagesOut: t.messagesOut,
+      ...(frames && frames.dropped > 0 ? { framesDropped: frames.dropped } : {}),
+      ts: Date.now(),
+    });
   }
 
   #publish(event: DevmodeEvent): void {

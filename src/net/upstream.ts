@@ -57,26 +57,37 @@ export async function pickInstance(options: PickOptions): Promise<InstanceAddres
 
 /**
  * Runs `attempt` on an instance and, when it failed before any byte reached the upstream
- * application (connection refused: the instance just stopped, or a reload moved it),
- * asks the resolver again and tries up to `retries` more times. This is what lets a
- * reload swap lose no request.
+ * application (connection refused: the instance just stopped, or a reload moved it; or a
+ * pooled connection the instance had just closed), picks again and tries up to `retries`
+ * more times. `attempt` gets the previous failed result, so it can replay a body the
+ * failed attempt already read. This is what lets a reload swap lose no request.
  */
-export async function withRetry<R extends { kind: string; retryable?: boolean }>(
+export async function withRetry<R extends { kind: string; retryable?: boolean; code?: string | undefined }>(
   pick: () => Promise<InstanceAddress | NoInstance>,
-  attempt: (target: InstanceAddress) => Promise<R>,
+  attempt: (target: InstanceAddress, previous?: R) => Promise<R>,
   retries = 2,
 ): Promise<{ result: R; target: InstanceAddress } | NoInstance> {
-  let tried: InstanceAddress | undefined;
+  let previous: { result: R; target: InstanceAddress } | undefined;
   for (let i = 0; ; i++) {
-    const target = await pick();
-    if ('kind' in target && (target.kind === 'down' || target.kind === 'timeout')) return target;
-    const address = target as InstanceAddress;
-    if (tried && i > 0 && address.port === tried.port && address.host === tried.host) {
-      // The registry still names the instance that refused: give a swap a moment to land.
+    let target = await pick();
+    if (isNoInstance(target)) return target;
+    // The registry still names the instance that refused: give a swap a moment to land.
+    // (A reset pooled socket only means that connection was stale: the same instance will do.)
+    if (previous && sameAddress(target, previous.target) && previous.result.code !== 'ECONNRESET') {
       await new Promise((r) => setTimeout(r, 25));
+      target = await pick();
+      if (isNoInstance(target)) return target;
     }
-    tried = address;
-    const result = await attempt(address);
-    if (!(result.kind === 'failed' && result.retryable) || i >= retries) return { result, target: address };
+    const result = await attempt(target, previous?.result);
+    if (!(result.kind === 'failed' && result.retryable) || i >= retries) return { result, target };
+    previous = { result, target };
   }
+}
+
+export function isNoInstance<T extends object>(value: T | NoInstance): value is NoInstance {
+  return 'kind' in value && (value.kind === 'down' || value.kind === 'timeout') && 'reason' in value;
+}
+
+function sameAddress(a: InstanceAddress, b: InstanceAddress): boolean {
+  return a.host === b.host && a.port === b.port;
 }
