@@ -10,6 +10,7 @@ export function startOrdersConsumer(onOrder) {
     clientId: `${process.env.SERVICE_NAME ?? 'user'}-${process.env.SERVICE_INSTANCE ?? '0'}`,
     brokers: BROKERS,
     logLevel: logLevel.ERROR,
+    logCreator: quietRebalances,
     connectionTimeout: 1000,
     retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 5 },
   });
@@ -78,5 +79,15 @@ export function startOrdersConsumer(onOrder) {
       // Leaving the group lets the peer take over the partitions at once.
       await consumer?.disconnect().catch(() => {});
     },
+  };
+}
+
+// kafkajs logs the broker's "rebalance in progress" answer to a heartbeat as an ERROR,
+// although it is how every member learns to rejoin; keep the real errors only.
+function quietRebalances() {
+  return ({ level, log }) => {
+    if (/rebalancing/i.test(String(log.error ?? ''))) return;
+    const { message, ...rest } = log;
+    console.error(`kafkajs ${logLevel[level] ?? level}: ${message} ${JSON.stringify(rest)}`);
   };
 }

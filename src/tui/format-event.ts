@@ -35,7 +35,8 @@ export function formatEvent(event: DevmodeEvent, style: Style, prefixWidth: numb
     case 'system.stopping':
       return prefix(style, 'devmode', 'devmode', prefixWidth) + `stopping (${event.reason})`;
     case 'broker.started':
-      return prefix(style, 'kafka', 'kafka', prefixWidth) + `${event.mode} broker on ${event.bootstrap} (${event.reason})`;
+      // The reason starts with the mode ("embedded (no Docker engine: ...)"); say it once.
+      return prefix(style, 'kafka', 'kafka', prefixWidth) + `${event.mode} broker on ${event.bootstrap} (${event.reason.replace(new RegExp(`^${event.mode} \\((.*)\\)$`), '$1')})`;
     case 'broker.topic.created':
       return prefix(style, 'kafka', 'kafka', prefixWidth) + `topic ${event.topic} created (${event.partitions} partition${event.partitions === 1 ? '' : 's'}${event.auto ? ', auto' : ''})`;
     case 'broker.topic.deleted':
@@ -63,6 +64,7 @@ export function formatEvent(event: DevmodeEvent, style: Style, prefixWidth: numb
     case 'http.exchange':
     case 'ws.opened':
     case 'ws.closed':
+    case 'ws.frame':
       return null;
   }
 }
