@@ -1,2 +1,4 @@
 /** Body capture on demand, with redacted headers, in a bounded ring. */
 export { BodyCapture, type BodyCaptureOptions, type CaptureTarget, type CaptureTap, type CapturedExchange } from './body-capture.js';
+/** Frames on demand: WebSocket frame events for connections whose edge has capture on. */
+export { WsFrameTap, type WsFrameTapOptions } from './ws-frame-tap.js';

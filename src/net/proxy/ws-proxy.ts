@@ -3,6 +3,38 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { addForwarded, endToEndHeaders } from './headers.js';
 import type { ForwardOptions, ProxyTarget, UpgradeResult } from './types.js';
+import { WsFrameParser, type WsFrameObserver } from './ws-frames.js';
+
+/** What `proxyUpgrade` accepts beyond ForwardOptions. */
+export interface UpgradeOptions extends ForwardOptions {
+  /** sees frames on demand (its `begin` decides per frame); absent: frames are only counted */
+  frames?: WsFrameObserver;
+}
+
+/**
+ * A WebSocket connection's totals when it closed. `in` is client to upstream, `out` the
+ * reverse. Frames are data frames (text, binary, continuation); messages are complete
+ * data messages; control frames count in neither. `code` is the status code of the first
+ * close frame seen either way (1005 when it carried none), null when no close frame
+ * passed (the connection dropped) or the stream was not WebSocket. Frame figures stop at
+ * the first undecodable byte of a direction (`framesValid` false) but bytes never do.
+ */
+export interface WsTotals {
+  bytesIn: number;
+  bytesOut: number;
+  framesIn: number;
+  framesOut: number;
+  messagesIn: number;
+  messagesOut: number;
+  /** payload bytes of data frames */
+  dataBytesIn: number;
+  dataBytesOut: number;
+  code: number | null;
+  framesValid: boolean;
+}
+
+/** UpgradeResult whose `closed` carries frame accounting (assignable to UpgradeResult). */
+export type WsUpgradeResult = Exclude<UpgradeResult, { kind: 'upgraded' }> | { kind: 'upgraded'; closed: Promise<WsTotals> };
 
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN']);
 
@@ -15,24 +47,25 @@ function head(status: number, message: string, rawHeaders: readonly string[]): s
 
 /**
  * Proxies a WebSocket (any HTTP/1.1 upgrade) handshake to `target`, then pipes the raw
- * sockets both ways. Frames are not parsed: whatever the two ends say passes through.
- * Errors on either side close both sockets; nothing throws.
+ * sockets both ways. Whatever the two ends say passes through unchanged; for a WebSocket
+ * upgrade the frame headers are read as they pass (ws-frames.ts) to count frames and find
+ * the close code. Errors on either side close both sockets; nothing throws.
  */
 export function proxyUpgrade(
   req: IncomingMessage,
   clientSocket: Duplex,
   clientHead: Buffer,
   target: ProxyTarget,
-  options: ForwardOptions = {},
-): Promise<UpgradeResult> {
-  return new Promise<UpgradeResult>((resolve) => {
+  options: UpgradeOptions = {},
+): Promise<WsUpgradeResult> {
+  return new Promise<WsUpgradeResult>((resolve) => {
     const headers = endToEndHeaders(req.headers, true);
     if (options.forwarded !== false) addForwarded(headers, req);
     if (options.headers) Object.assign(headers, options.headers);
 
     let settled = false;
     let connected = false;
-    const settle = (result: UpgradeResult) => {
+    const settle = (result: WsUpgradeResult) => {
       if (settled) return;
       settled = true;
       resolve(result);
@@ -61,15 +94,35 @@ export function proxyUpgrade(
       }
       let bytesIn = 0;
       let bytesOut = 0;
-      const closed = new Promise<{ bytesIn: number; bytesOut: number }>((done) => {
+      let code: number | null = null;
+      const onClose = (c: number) => (code ??= c);
+      // Other protocols (h2c, ...) are piped and counted in bytes only.
+      const websocket = upRes.statusCode === 101 && /^websocket$/i.test(req.headers.upgrade ?? '');
+      const frames = options.frames;
+      const fromClient = websocket ? new WsFrameParser({ direction: 'in', masked: true, onClose, ...(frames ? { observer: frames } : {}) }) : undefined;
+      const fromUpstream = websocket ? new WsFrameParser({ direction: 'out', masked: false, onClose, ...(frames ? { observer: frames } : {}) }) : undefined;
+      const closed = new Promise<WsTotals>((done) => {
         let open = 2;
-        const onClose = () => {
+        const onSocketClose = () => {
           upSocket.destroy();
           clientSocket.destroy();
-          if (--open === 0) done({ bytesIn, bytesOut });
+          if (--open === 0) {
+            done({
+              bytesIn,
+              bytesOut,
+              framesIn: fromClient?.frames ?? 0,
+              framesOut: fromUpstream?.frames ?? 0,
+              messagesIn: fromClient?.messages ?? 0,
+              messagesOut: fromUpstream?.messages ?? 0,
+              dataBytesIn: fromClient?.dataBytes ?? 0,
+              dataBytesOut: fromUpstream?.dataBytes ?? 0,
+              code,
+              framesValid: websocket && fromClient?.failure === null && fromUpstream?.failure === null,
+            });
+          }
         };
-        upSocket.once('close', onClose);
-        clientSocket.once('close', onClose);
+        upSocket.once('close', onSocketClose);
+        clientSocket.once('close', onSocketClose);
       });
       // Errors end both sockets through 'close'; listening stops them from crashing us.
       upSocket.on('error', () => clientSocket.destroy());
@@ -80,14 +133,28 @@ export function proxyUpgrade(
       clientSocket.write(head(upRes.statusCode ?? 101, upRes.statusMessage ?? 'Switching Protocols', upRes.rawHeaders));
       if (upHead.length > 0) {
         bytesOut += upHead.length;
+        fromUpstream?.push(upHead);
         clientSocket.write(upHead);
       }
       if (clientHead.length > 0) {
         bytesIn += clientHead.length;
+        fromClient?.push(clientHead);
         upSocket.write(clientHead);
       }
-      clientSocket.on('data', (chunk: Buffer) => (bytesIn += chunk.length));
-      upSocket.on('data', (chunk: Buffer) => (bytesOut += chunk.length));
+      // One listener per direction beside the pipe: it sees each chunk, keeps none.
+      if (fromClient && fromUpstream) {
+        clientSocket.on('data', (chunk: Buffer) => {
+          bytesIn += chunk.length;
+          fromClient.push(chunk);
+        });
+        upSocket.on('data', (chunk: Buffer) => {
+          bytesOut += chunk.length;
+          fromUpstream.push(chunk);
+        });
+      } else {
+        clientSocket.on('data', (chunk: Buffer) => (bytesIn += chunk.length));
+        upSocket.on('data', (chunk: Buffer) => (bytesOut += chunk.length));
+      }
       clientSocket.pipe(upSocket);
       upSocket.pipe(clientSocket);
       settle({ kind: 'upgraded', closed });
