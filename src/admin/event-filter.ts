@@ -86,7 +86,11 @@ export function servicesOf(event: DevmodeEvent): string[] {
       return [event.service];
     case 'http.exchange':
     case 'ws.opened':
+    case 'ws.frame':
       return [event.caller.service, event.callee.service];
+    case 'broker.append':
+    case 'broker.fetch':
+      return event.service ? [event.service] : [];
     case 'system.notice':
       return [event.source];
     default:
