@@ -7,4 +7,7 @@ export const ENDPOINTS: readonly string[] = [
   'POST   /faults                     add or replace a fault rule, e.g. {"callee":"user","status":503,"percent":50}',
   'DELETE /faults/:id                 remove one fault rule',
   'DELETE /faults                     remove every fault rule',
+  'GET    /capture                    captured exchanges (bodies, WebSocket frames as events; credentials redacted)',
+  'POST   /capture                    capture bodies of calls matching {"caller":..., "callee":...} (absent = any)',
+  'DELETE /capture                    stop capturing (?caller=&callee= for one target)',
 ];

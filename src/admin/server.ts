@@ -164,6 +164,30 @@ export class AdminServer {
         sendJson(res, 200, { cleared: id });
       });
     }
+    if (path === '/capture') {
+      return allow(method, ['GET', 'POST', 'DELETE'], async () => {
+        if (method === 'GET') return sendJson(res, 200, this.#control.captured());
+        const target: { caller?: string; callee?: string } = {};
+        const source = method === 'POST' ? ((await readJsonBody(req, MAX_BODY)) ?? {}) : Object.fromEntries(url.searchParams);
+        if (typeof source !== 'object' || Array.isArray(source)) throw new AdminHttpError(400, 'the body must be a JSON object', 'e.g. {"callee":"user"}');
+        for (const key of ['caller', 'callee'] as const) {
+          const value = (source as Record<string, unknown>)[key];
+          if (value === undefined) continue;
+          if (typeof value !== 'string') throw new AdminHttpError(400, `'${key}' must be a service name`, 'e.g. {"callee":"user"}');
+          target[key] = value;
+        }
+        if (method === 'POST') {
+          try {
+            this.#control.captureOn(target);
+          } catch (error) {
+            throw fromControlError(error, 400);
+          }
+          return sendJson(res, 201, this.#control.captured());
+        }
+        this.#control.captureOff(Object.keys(target).length > 0 ? target : undefined);
+        return sendJson(res, 200, this.#control.captured());
+      });
+    }
     throw new AdminHttpError(404, `no endpoint ${method} ${path}`, 'the admin API has these endpoints', { endpoints: ENDPOINTS });
   }
 

@@ -90,6 +90,12 @@ export interface SystemControl {
   faults(): FaultRuleView[];
   /** the live event stream (same events as the Bus) */
   subscribe(listener: (event: import('./events/index.js').DevmodeEvent) => void): () => void;
+  /** switch body (and WebSocket frame) capture on for calls matching caller/callee (absent = any) */
+  captureOn(target: { caller?: string; callee?: string }): void;
+  /** switch it off (for that target, or everywhere) */
+  captureOff(target?: { caller?: string; callee?: string }): void;
+  /** what capture is on for, and the captured exchanges (bounded; credentials redacted) */
+  captured(): { enabled: { caller: string; callee: string }[]; exchanges: unknown[] };
 }
 
 export interface SystemSnapshot {
@@ -211,4 +217,17 @@ export type FaultDecision = { rule: string; label: string } & (
  */
 export interface FaultDecider {
   decide(caller: string, callee: string, method: string, path: string): FaultDecision | null;
+}
+
+/**
+ * Body capture on demand, as the gateway and the mesh use it (the mesh's BodyCapture
+ * implements it): `wants` must be cheap when capture is off.
+ */
+export interface ExchangeCapture {
+  wants(caller: string, callee: string): boolean;
+  tap(
+    meta: { id: string; caller: string; callee: string },
+    req: import('node:http').IncomingMessage,
+    res: import('node:http').ServerResponse,
+  ): { finish(status: number): void };
 }

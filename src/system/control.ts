@@ -33,6 +33,13 @@ export interface SystemControllerDeps {
   topology?: () => TopologyView;
   introspection?: BrokerIntrospection;
   faults?: FaultTableView;
+  /** the mesh's body capture */
+  capture?: {
+    enable(target?: { caller?: string; callee?: string }): void;
+    disable(target?: { caller?: string; callee?: string }): void;
+    enabled(): { caller: string; callee: string }[];
+    list(): unknown[];
+  };
   restart(service: string): Promise<void>;
   subscribe(listener: (event: DevmodeEvent) => void): () => void;
   /** how long snapshot() waits for the broker's topics and groups (default 2000 ms) */
@@ -125,6 +132,19 @@ export class SystemController implements SystemControl {
 
   faults(): FaultRuleView[] {
     return this.#deps.faults?.list() ?? [];
+  }
+
+  captureOn(target: { caller?: string; callee?: string }): void {
+    if (!this.#deps.capture) throw Object.assign(new Error('capture is not available here'), { userError: true, status: 409 });
+    this.#deps.capture.enable(target);
+  }
+
+  captureOff(target?: { caller?: string; callee?: string }): void {
+    this.#deps.capture?.disable(target);
+  }
+
+  captured(): { enabled: { caller: string; callee: string }[]; exchanges: unknown[] } {
+    return { enabled: this.#deps.capture?.enabled() ?? [], exchanges: this.#deps.capture?.list() ?? [] };
   }
 
   subscribe(listener: (event: DevmodeEvent) => void): () => void {

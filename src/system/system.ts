@@ -151,6 +151,7 @@ export class System {
       publish,
       acls: this.registry,
       faults,
+      capture: this.capture,
     });
     const broker = this.#broker;
     const control = new SystemController({
@@ -163,6 +164,7 @@ export class System {
       topology: () => this.topology.view(),
       introspection: broker.introspection,
       faults,
+      capture: this.capture,
       restart: (s) => this.restart(s),
       subscribe: (l) => this.#bus.subscribe(l),
     });

@@ -62,6 +62,17 @@ ${FREE_PORTS}`,
     expect(restarted.code, restarted.stderr).toBe(0);
     expect(((await (await fetch(`${gateway}/web/`)).json()) as { pid: number }).pid).not.toBe(pidBefore);
 
+    // body capture on demand, with credentials redacted
+    expect((await fetch(`${admin}/capture`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callee: 'web' }) })).status).toBe(201);
+    await fetch(`${gateway}/web/captured`, { headers: { authorization: 'Bearer hunter2' } });
+    const captured = (await (await fetch(`${admin}/capture`)).json()) as { enabled: unknown[]; exchanges: { path: string; requestHeaders: Record<string, string>; responseBody: string }[] };
+    const exchange = captured.exchanges.find((e) => e.path === '/web/captured');
+    expect(exchange?.requestHeaders.authorization).toBe('[redacted]');
+    expect(exchange?.responseBody).toContain('"service":"web"');
+    expect(JSON.stringify(captured)).not.toContain('hunter2');
+    await fetch(`${admin}/capture`, { method: 'DELETE' });
+    expect(((await (await fetch(`${admin}/capture`)).json()) as { enabled: unknown[] }).enabled).toEqual([]);
+
     // status shows the traffic the gateway saw
     const status = await runDevmode(['status', '--json'], dir, env);
     expect(status.code, status.stderr).toBe(0);
