@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RouteConfig } from '../config/types.js';
-import type { FaultDecider, InstanceAddress, InstanceResolver } from '../core/contracts.js';
+import type { ExchangeCapture, FaultDecider, InstanceAddress, InstanceResolver } from '../core/contracts.js';
 import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { nextTraceparent } from '../net/traceparent.js';
 import type { DevmodeEvent } from '../core/events/index.js';
@@ -33,6 +33,8 @@ export interface GatewayOptions {
   acls?: AclSource;
   /** fault rules for calls from outside (caller 'gateway') */
   faults?: FaultDecider;
+  /** body capture on demand (caller 'gateway') */
+  capture?: ExchangeCapture;
 }
 
 /** One try at a target; `previous` is the failed retryable try before it, if any. */
@@ -130,10 +132,13 @@ export class Gateway {
     // Every call gets a W3C trace context (the caller's trace continued, or a new one), so
     // the calls and Kafka messages it causes can be linked (services forward the header).
     const traceparent = nextTraceparent(req.headers.traceparent);
-    const exchange = (service: string, instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, fault?: string) =>
+    const id = `gw-${++this.#nextId}`;
+    let tap: { finish(status: number): void } | undefined;
+    const exchange = (service: string, instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, fault?: string) => {
+      tap?.finish(status);
       this.#publish({
         type: 'http.exchange',
-        id: `gw-${++this.#nextId}`,
+        id,
         caller: { service: 'gateway', instance: null },
         callee: { service, instance },
         method,
@@ -147,6 +152,7 @@ export class Gateway {
         traceparent,
         ts: Date.now(),
       });
+    };
     const answer = (service: string, error: GatewayError) => {
       const bytes = sendError(req, res, error);
       exchange(service, null, error.status, 0, bytes, error.body.error);
@@ -156,6 +162,8 @@ export class Gateway {
     if ('allowed' in match) return answer('gateway', methodNotAllowed(method, url, match.allowed));
 
     const service = match.route.service;
+    const capture = this.#options.capture;
+    if (capture?.wants('gateway', service)) tap = capture.tap({ id, caller: 'gateway', callee: service }, req, res);
     const fault = this.#options.faults?.decide('gateway', service, method, url);
     if (fault) {
       const applied = await applyHttpFault(fault, req, res, this.#stopping.signal, service);
