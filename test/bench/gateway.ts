@@ -1,14 +1,16 @@
 /**
  * Gateway benchmark: the same node:http backend reached (a) directly, (b) through nginx
  * (one worker, keep-alive upstream), (c) through the devmode gateway; with `--compare`,
- * also bare forwarders over an undici Pool and over the node:http Agent (how the proxy
- * implementation was chosen). Every leg runs in its own process; legs are interleaved
- * over `--rounds` rounds and the best throughput / median latency per leg is kept, so
+ * also bare forwarders (no routes, no events): over an undici Pool, over HttpProxy with its
+ * node:http client for every request (its former implementation) and over HttpProxy as it
+ * is (how the proxy implementation was chosen). Every leg runs in its own process; legs
+ * are interleaved over `--rounds` rounds and the best throughput / median latency per leg is kept, so
  * load from other programs on the machine skews all legs alike.
  * Prints throughput at saturation and latency p50/p99 at a fixed 1k rps, and the ratios.
  *
  *   node --import tsx test/bench/gateway.ts [--seconds 2] [--rounds 3] [--connections 64] [--compare]
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { nginx, serve, type Running } from './lib/children.js';
 import { fixedRate, saturate, type LoadResult } from './lib/load.js';
@@ -30,6 +32,9 @@ interface Leg {
   port: number;
   throughput: LoadResult[];
   latency: LoadResult[];
+  /** the proxy process's CPU time per request at saturation, in µs */
+  cpu: number[];
+  cpuMs(): number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -37,7 +42,7 @@ const started: Running[] = [];
 const legs: Leg[] = [];
 const leg = (name: string, r: Running) => {
   started.push(r);
-  legs.push({ name, port: r.port, throughput: [], latency: [] });
+  legs.push({ name, port: r.port, throughput: [], latency: [], cpu: [], cpuMs: () => r.cpuMs() });
 };
 try {
   const backend = await serve('backend');
@@ -47,11 +52,15 @@ try {
   if (values.compare) {
     leg('undici-forwarder', await serve('undici', String(backend.port)));
     leg('nodehttp-forwarder', await serve('nodehttp', String(backend.port)));
+    leg('proxy-forwarder', await serve('proxy', String(backend.port)));
   }
   for (let round = 0; round < rounds; round++) {
     for (const l of legs) {
       const url = `http://127.0.0.1:${l.port}/hello`;
-      l.throughput.push(await saturate(url, connections, seconds * 1000));
+      const cpuBefore = l.cpuMs();
+      const result = await saturate(url, connections, seconds * 1000);
+      l.throughput.push(result);
+      l.cpu.push(((l.cpuMs() - cpuBefore) * 1000) / result.answered);
       l.latency.push(await fixedRate(url, 1000, seconds * 1000));
     }
   }
@@ -65,10 +74,15 @@ const p50 = (l: Leg) => median(l.latency.map((t) => t.p50Ms));
 const p99 = (l: Leg) => median(l.latency.map((t) => t.p99Ms));
 const errors = (l: Leg) => [...l.throughput, ...l.latency].reduce((n, t) => n + t.errors, 0);
 console.log(`\ngateway bench: ${connections} connections, ${rounds} rounds x ${seconds}s per leg, loopback, ${process.version}`);
-console.log('leg                 best req/s   @1k rps p50 ms   p99 ms   errors');
+const cpu = (l: Leg) => median(l.cpu);
+console.log('leg                 best req/s   @1k rps p50 ms   p99 ms   errors   CPU µs/req');
 for (const l of legs) {
-  console.log(`${l.name.padEnd(18)} ${f(rps(l), 0).padStart(11)}   ${f(p50(l), 3).padStart(14)} ${f(p99(l), 3).padStart(8)}  ${String(errors(l)).padStart(7)}`);
+  const row = `${l.name.padEnd(18)} ${f(rps(l), 0).padStart(11)}   ${f(p50(l), 3).padStart(14)} ${f(p99(l), 3).padStart(8)}  ${String(errors(l)).padStart(7)}`;
+  console.log(`${row}   ${f(cpu(l), 1).padStart(10)}`);
 }
+console.log("(CPU µs/req: median over rounds, the leg's own process at saturation, backend excluded: other programs on the");
+console.log(' machine barely change it, so it compares implementations better than req/s does on a shared machine)');
+console.log(`load average after the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 const by = (name: string) => legs.find((l) => l.name === name)!;
 const [direct, ng, gw] = [by('direct'), by('nginx'), by('gateway')];
 console.log(`\ngateway/nginx throughput:  ${f(rps(gw) / rps(ng))}x   (target >= 0.5)`);
@@ -77,5 +91,7 @@ console.log(`nginx/direct throughput:   ${f(rps(ng) / rps(direct))}x`);
 console.log(`gateway added latency at 1k rps: p50 ${f(p50(gw) - p50(direct), 3)} ms, p99 ${f(p99(gw) - p99(direct), 3)} ms (target < 0.3 / 1)`);
 if (values.compare) {
   console.log(`undici-forwarder/nodehttp-forwarder throughput: ${f(rps(by('undici-forwarder')) / rps(by('nodehttp-forwarder')))}x`);
-  console.log(`gateway/nodehttp-forwarder throughput: ${f(rps(gw) / rps(by('nodehttp-forwarder')))}x`);
+  console.log(`proxy-forwarder/nodehttp-forwarder throughput: ${f(rps(by('proxy-forwarder')) / rps(by('nodehttp-forwarder')))}x`);
+  console.log(`gateway/proxy-forwarder throughput: ${f(rps(gw) / rps(by('proxy-forwarder')))}x`);
+  console.log(`CPU per request: proxy-forwarder ${f(cpu(by('proxy-forwarder')), 1)} µs vs nodehttp-forwarder ${f(cpu(by('nodehttp-forwarder')), 1)} µs (${f(cpu(by('proxy-forwarder')) / cpu(by('nodehttp-forwarder')))}x)`);
 }

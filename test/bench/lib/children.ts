@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,25 @@ const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url));
 /** A started child process with a way to stop it. */
 export interface Running {
   port: number;
+  /** CPU time (user + system) the process has used so far, in ms; NaN when unknown */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/**
+ * CPU time of a process from /proc (Linux), in ms. Unlike throughput, CPU per request
+ * hardly depends on what else runs on the machine, so it compares implementations well.
+ */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in 1/100 s (USER_HZ)
+  } catch {
+    return NaN;
+  }
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -34,7 +53,7 @@ export async function serve(mode: string, ...args: string[]): Promise<Running> {
     });
     child.once('exit', (code) => reject(new Error(`${mode} exited with ${code} before listening`)));
   });
-  return { port, stop: () => stopChild(child) };
+  return { port, cpuMs: () => cpuMsOf(child.pid), stop: () => stopChild(child) };
 }
 
 async function freePort(): Promise<number> {
@@ -84,8 +103,17 @@ http {
   await writeFile(join(dir, 'nginx.conf'), conf);
   const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'inherit' });
   await waitForPort(port, 5000);
+  // The master process only supervises; the one worker is its only child.
+  const worker = () => {
+    try {
+      return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0]);
+    } catch {
+      return undefined;
+    }
+  };
   return {
     port,
+    cpuMs: () => cpuMsOf(worker()),
     stop: async () => {
       await stopChild(child);
       await rm(dir, { recursive: true, force: true });

@@ -6,7 +6,10 @@
 import { Pool } from 'undici';
 
 export interface LoadResult {
+  /** requests answered in the measured window */
   requests: number;
+  /** requests answered in all, warm-up included (to divide a process's CPU time by) */
+  answered: number;
   errors: number;
   rps: number;
   p50Ms: number;
@@ -18,9 +21,9 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function summarise(latencies: number[], errors: number, elapsedMs: number): LoadResult {
+function summarise(latencies: number[], answered: number, errors: number, elapsedMs: number): LoadResult {
   const sorted = Float64Array.from(latencies).sort();
-  return { requests: latencies.length, errors, rps: (latencies.length / elapsedMs) * 1000, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+  return { requests: latencies.length, answered, errors, rps: (latencies.length / elapsedMs) * 1000, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
 }
 
 async function once(pool: Pool, path: string): Promise<void> {
@@ -38,6 +41,7 @@ export async function saturate(url: string, connections: number, durationMs: num
   try {
     const latencies: number[] = [];
     let errors = 0;
+    let answered = 0;
     let recording = false;
     const t0 = performance.now();
     const end = t0 + warmupMs + durationMs;
@@ -51,6 +55,7 @@ export async function saturate(url: string, connections: number, durationMs: num
         const s = performance.now();
         try {
           await once(pool, pathname);
+          answered++;
           if (recording) latencies.push(performance.now() - s);
         } catch {
           errors++;
@@ -58,7 +63,7 @@ export async function saturate(url: string, connections: number, durationMs: num
       }
     };
     await Promise.all(Array.from({ length: connections }, worker));
-    return summarise(latencies, errors, performance.now() - start);
+    return summarise(latencies, answered, errors, performance.now() - start);
   } finally {
     await pool.destroy();
   }
@@ -101,7 +106,7 @@ export async function fixedRate(url: string, rps: number, durationMs: number, wa
       tick();
     });
     await Promise.all(pending);
-    return summarise(latencies, errors, durationMs);
+    return summarise(latencies, total - errors, errors, durationMs);
   } finally {
     await pool.destroy();
   }

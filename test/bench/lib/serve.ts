@@ -4,6 +4,8 @@
  *   backend            a node:http server answering 200 "hello world"
  *   gateway PORT       the devmode Gateway in front of 127.0.0.1:PORT
  *   undici PORT        a bare server forwarding through an undici Pool (comparison only)
+ *   proxy PORT         a bare server forwarding through HttpProxy (no routes, no events)
+ *   nodehttp PORT      the same with HttpProxy's node:http client for every request (its former implementation)
  * Prints `{"port": N}` on stdout once listening; stops on SIGTERM.
  */
 import http from 'node:http';
@@ -49,19 +51,19 @@ if (mode === 'backend') {
     server.closeAllConnections();
     await forwarder.close();
   };
-} else if (mode === 'nodehttp') {
+} else if (mode === 'nodehttp' || mode === 'proxy') {
   const { HttpProxy } = await import('../../../src/net/proxy/http-proxy.js');
-  const proxy = new HttpProxy();
+  const proxy = new HttpProxy(mode === 'nodehttp' ? { client: 'node:http' } : {});
   const target = { host: '127.0.0.1', port: Number(upstreamPort) };
   const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => void proxy.forward(req, res, target));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   console.log(JSON.stringify({ port: (server.address() as { port: number }).port }));
   stop = async () => {
     server.closeAllConnections();
-    proxy.close();
+    await proxy.close();
   };
 } else {
-  console.error(`usage: serve.ts backend | gateway PORT | undici PORT (got ${mode})`);
+  console.error(`usage: serve.ts backend | gateway PORT | undici PORT | proxy PORT | nodehttp PORT (got ${mode})`);
   process.exit(2);
 }
 process.once('SIGTERM', () => void stop().finally(() => process.exit(0)));
