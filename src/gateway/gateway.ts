@@ -3,10 +3,11 @@ import type { Duplex } from 'node:stream';
 import type { RouteConfig } from '../config/types.js';
 import type { ExchangeCapture, FaultDecider, InstanceAddress, InstanceResolver } from '../core/contracts.js';
 import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
-import { nextTraceparent } from '../net/traceparent.js';
+import { TraceparentSource } from '../net/traceparent.js';
 import type { DevmodeEvent } from '../core/events/index.js';
 import { HttpListener, type BoundAddress } from '../net/http-server.js';
 import { isNoInstance, pickInstance, withRetry } from '../net/upstream.js';
+import { lazyAbortSignal } from '../net/lazy-signal.js';
 import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
 import type { WsUpgradeResult } from '../net/proxy/ws-proxy.js';
 import { methodNotAllowed, noRoute, notReadyInTime, sendError, sendErrorOnSocket, serviceDown, type GatewayError } from './errors.js';
@@ -55,6 +56,7 @@ export class Gateway {
   readonly #roundRobin = new Map<string, number>();
   /** aborts requests waiting for a pending service when the gateway stops */
   readonly #stopping = new AbortController();
+  readonly #traces = new TraceparentSource();
   #table: RouteTable;
   #unsubscribeAcls: (() => void) | undefined;
   #address: BoundAddress | undefined;
@@ -131,7 +133,7 @@ export class Gateway {
     const match = this.#table.match(method, url);
     // Every call gets a W3C trace context (the caller's trace continued, or a new one), so
     // the calls and Kafka messages it causes can be linked (services forward the header).
-    const traceparent = nextTraceparent(req.headers.traceparent);
+    const traceparent = this.#traces.next(req.headers.traceparent);
     const id = `gw-${++this.#nextId}`;
     let tap: { finish(status: number): void } | undefined;
     const exchange = (service: string, instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, fault?: string) => {
@@ -230,20 +232,13 @@ export class Gateway {
     client: ServerResponse | Duplex,
     attempt: Attempt<R>,
   ): Promise<{ result: R; target: InstanceAddress } | GatewayError> {
-    const abort = new AbortController();
-    const onClose = () => abort.abort();
-    client.once('close', onClose);
-    try {
-      const signal = AbortSignal.any([abort.signal, this.#stopping.signal]);
-      const pick = () =>
-        pickInstance({ resolver: this.#options.resolver, service, waitTimeoutMs: this.#options.waitTimeoutMs, signal, next: () => this.#next(service) });
-      // One retry: a refused or stale connection is sent once more, elsewhere if possible.
-      const outcome = await withRetry(pick, attempt, 1);
-      if (!isNoInstance(outcome)) return outcome;
-      return outcome.kind === 'down' ? serviceDown(service, outcome.reason) : notReadyInTime(service, outcome.waitedMs, outcome.reason);
-    } finally {
-      client.off('close', onClose);
-    }
+    const signal = lazyAbortSignal(client, this.#stopping.signal);
+    const pick = () =>
+      pickInstance({ resolver: this.#options.resolver, service, waitTimeoutMs: this.#options.waitTimeoutMs, signal, next: () => this.#next(service) });
+    // One retry: a refused or stale connection is sent once more, elsewhere if possible.
+    const outcome = await withRetry(pick, attempt, 1);
+    if (!isNoInstance(outcome)) return outcome;
+    return outcome.kind === 'down' ? serviceDown(service, outcome.reason) : notReadyInTime(service, outcome.waitedMs, outcome.reason);
   }
 
   #next(service: string): number {

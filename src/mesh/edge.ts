@@ -7,8 +7,9 @@ import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { HttpListener } from '../net/http-server.js';
 import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
 import { pickInstance, withRetry, type NoInstance } from '../net/upstream.js';
+import { lazyAbortSignal } from '../net/lazy-signal.js';
 import { WsFrameTap, type BodyCapture } from './capture/index.js';
-import { nextTraceparent } from '../net/traceparent.js';
+import { TraceparentSource } from '../net/traceparent.js';
 
 /** What an edge asks of the fault table (FaultTable implements it). */
 export interface EdgeFaults extends FaultDecider {
@@ -56,6 +57,7 @@ const REBIND_PAUSE_MS = 50;
 export class MeshEdge {
   readonly #options: MeshEdgeOptions;
   readonly #stopping = new AbortController();
+  readonly #traces = new TraceparentSource();
   #listener: HttpListener | undefined;
   #port = 0;
   #url: string | undefined;
@@ -170,7 +172,7 @@ export class MeshEdge {
     return address;
   }
 
-  #pick(signal: AbortSignal) {
+  #pick(signal: () => AbortSignal) {
     const o = this.#options;
     return () =>
       pickInstance({
@@ -183,10 +185,8 @@ export class MeshEdge {
       });
   }
 
-  #signalFor(client: ServerResponse | Duplex): AbortSignal {
-    const abort = new AbortController();
-    client.once('close', () => abort.abort());
-    return AbortSignal.any([abort.signal, this.#stopping.signal]);
+  #signalFor(client: ServerResponse | Duplex): () => AbortSignal {
+    return lazyAbortSignal(client, this.#stopping.signal);
   }
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -198,7 +198,7 @@ export class MeshEdge {
     const signal = this.#signalFor(res);
     const tap = o.capture?.wants(o.caller.service, o.callee) ? o.capture.tap({ id, caller: o.caller.service, callee: o.callee }, req, res) : undefined;
     const decision = o.faults ? o.faults.decide(o.caller.service, o.callee, method, path) : null;
-    const traceparent = nextTraceparent(req.headers.traceparent);
+    const traceparent = this.#traces.next(req.headers.traceparent);
     const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) => {
       tap?.finish(status);
       this.#publish({
@@ -219,7 +219,7 @@ export class MeshEdge {
       });
     };
     if (decision) {
-      const outcome = await applyHttpFault(decision, req, res, signal, o.callee);
+      const outcome = await applyHttpFault(decision, req, res, signal(), o.callee);
       if (outcome.kind !== 'continue') return report(null, ...faultReport(decision, outcome));
     }
     const outcome = await withRetry<ForwardResult>(this.#pick(signal), (target, previous) =>
@@ -242,7 +242,7 @@ export class MeshEdge {
     const decision = o.faults ? o.faults.decide(o.caller.service, o.callee, req.method ?? 'GET', req.url ?? '/') : null;
     if (decision) {
       const started = performance.now();
-      const outcome = await applyUpgradeFault(decision, socket, signal, o.callee);
+      const outcome = await applyUpgradeFault(decision, socket, signal(), o.callee);
       if (outcome.kind !== 'continue') {
         // A refused upgrade is an HTTP exchange: report it so the fault is visible.
         const [status, requestBytes, responseBytes, error] = faultReport(decision, outcome);
@@ -264,7 +264,7 @@ export class MeshEdge {
         return;
       }
     }
-    const traceparent = nextTraceparent(req.headers.traceparent);
+    const traceparent = this.#traces.next(req.headers.traceparent);
     const id = `mesh-ws-${o.caller.service}-${o.caller.instance}-${o.callee}-${++this.#ids}`;
     // Frames on demand: the tap asks the capture switch at each frame, so it is there
     // whenever capture exists, and costs a Set-size check per frame while it is off.

@@ -8,4 +8,4 @@ export { FaultTable, FaultInputError, DEFAULT_FAULT_SEED, type FaultTableOptions
 export { BodyCapture, type CapturedExchange, type CaptureTarget, type BodyCaptureOptions } from './capture/index.js';
 export { Topology, type TopologyOptions } from './topology.js';
 export { redactHeaders, redactRawHeaders, isSensitiveHeader, REDACTED } from './redact.js';
-export { nextTraceparent } from '../net/traceparent.js';
+export { TraceparentSource } from '../net/traceparent.js';

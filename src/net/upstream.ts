@@ -12,8 +12,8 @@ export interface PickOptions {
   service: string;
   /** how long to wait for a pending service */
   waitTimeoutMs: number;
-  /** aborts the wait (client went away, devmode stopping) */
-  signal?: AbortSignal;
+  /** aborts the wait (client went away, devmode stopping); a function is called only if a wait is needed */
+  signal?: AbortSignal | (() => AbortSignal);
   /** only this instance (a CLUSTER_PEERS call to one peer) */
   instance?: number;
   /** round-robin counter shared by the caller's calls to this service */
@@ -33,13 +33,14 @@ export async function pickInstance(options: PickOptions): Promise<InstanceAddres
   if (instances.length === 0) {
     if (!resolver.pending(service)) return { kind: 'down', service, reason: resolver.whyDown(service) ?? 'no ready instance' };
     const deadline = Date.now() + options.waitTimeoutMs;
+    const signal = typeof options.signal === 'function' ? options.signal() : options.signal;
     // waitReady resolves on the first ready instance of the service; a pinned call may need
     // a particular one, so wait again until it (or the deadline) comes.
     while (instances.length === 0) {
       const left = deadline - Date.now();
-      if (left <= 0 || options.signal?.aborted) break;
+      if (left <= 0 || signal?.aborted) break;
       try {
-        await resolver.waitReady(service, left, options.signal);
+        await resolver.waitReady(service, left, signal);
       } catch {
         break;
       }
