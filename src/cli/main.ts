@@ -39,3 +39,7 @@ try {
     process.exitCode = 70;
   }
 }
+
+// Everything devmode started is stopped by now. If a library left a handle open (a
+// socket testcontainers keeps after a failed Docker probe, say), do not hang on it.
+setTimeout(() => process.exit(), 3000).unref();
