@@ -1,6 +1,7 @@
 /**
- * Fetch (key 1), v4-12; flexible from v12. Topic ids (v13+) are not implemented, so
- * clients use names (librdkafka falls back to v12 without topic ids).
+ * Fetch (key 1), v4-13; flexible from v12. v13 names topics by id (the Metadata v10+ topic
+ * id) instead of by name: @platformatic/kafka needs it, since its v12 encoder puts the
+ * topic id where the name belongs. An unknown id gets UNKNOWN_TOPIC_ID.
  *
  * Returns stored RecordBatches as they are (no re-encoding, no record decoding): from the
  * batch holding fetch_offset onwards, within partition_max_bytes and max_bytes, except that
@@ -17,7 +18,7 @@
  * and the UNSUPPORTED_COMPRESSION_TYPE check for zstd batches below v10.
  */
 import type { ApiHandler, RequestContext } from './api.js';
-import type { PartitionLog } from '../log/contract.js';
+import type { LogStore, PartitionLog } from '../log/contract.js';
 import type { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -28,7 +29,10 @@ interface PartitionRequest {
   maxBytes: number;
 }
 interface TopicRequest {
-  topic: string;
+  /** null: a v13+ topic id that names no topic */
+  topic: string | null;
+  /** v13+: the id the request named it by, echoed in the response */
+  id: Buffer | null;
   partitions: PartitionRequest[];
 }
 interface FetchRequest {
@@ -49,10 +53,10 @@ export const fetch: ApiHandler = {
   key: 1,
   name: 'Fetch',
   minVersion: 4,
-  maxVersion: 12,
+  maxVersion: 13,
   firstFlexibleVersion: 12,
   handle(req, version, ctx) {
-    const request = read(req, version);
+    const request = read(req, version, ctx.broker.store);
     const first = collect(ctx, request);
     if (first.ready || request.maxWaitMs <= 0) return respond(ctx, version, request, first.results);
     return park(ctx, request, first.wakeAt).then(() => (ctx.signal.aborted ? null : respond(ctx, version, request, collect(ctx, request).results)));
@@ -67,7 +71,7 @@ function respond(ctx: RequestContext, version: number, request: FetchRequest, re
       const parts = results[i]!;
       t.partitions.forEach((p, j) => {
         const r = parts[j]!;
-        if (r.error !== ErrorCode.NONE) return;
+        if (r.error !== ErrorCode.NONE || t.topic === null) return;
         let bytes = 0;
         for (const b of r.batches) bytes += b.length;
         client.noteFetch(t.topic, p.partition, p.fetchOffset, r.highWatermark, bytes, r.batches.length, now);
@@ -77,7 +81,7 @@ function respond(ctx: RequestContext, version: number, request: FetchRequest, re
   return write(version, request, results);
 }
 
-function read(req: Reader, version: number): FetchRequest {
+function read(req: Reader, version: number, store: LogStore): FetchRequest {
   const flex = version >= 12;
   req.int32(); // replica_id
   const maxWaitMs = req.int32();
@@ -88,8 +92,10 @@ function read(req: Reader, version: number): FetchRequest {
     req.int32(); // session_id
     req.int32(); // session_epoch
   }
+  const byId = version >= 13;
   const topics = req.arr(flex, (r) => {
-    const topic = r.str(flex);
+    const id = byId ? r.uuid() : null;
+    const topic = id ? (store.topicById(id)?.name ?? null) : r.str(flex);
     const partitions = r.arr(flex, (r) => {
       const partition = r.int32();
       if (version >= 9) r.int32(); // current_leader_epoch
@@ -101,11 +107,12 @@ function read(req: Reader, version: number): FetchRequest {
       return { partition, fetchOffset, maxBytes };
     });
     r.tags(flex);
-    return { topic, partitions };
+    return { topic, id, partitions };
   });
   if (version >= 7) {
     req.arr(flex, (r) => {
-      r.str(flex);
+      if (byId) r.uuid();
+      else r.str(flex);
       r.arr(flex, (r) => r.int32());
       r.tags(flex);
       return null;
@@ -131,10 +138,12 @@ function collect(ctx: RequestContext, request: FetchRequest): { ready: boolean; 
   const now = faults ? ctx.broker.now() : 0;
   const results = request.topics.map((t) =>
     t.partitions.map((p): PartitionResult => {
-      const log = store.partition(t.topic, p.partition);
-      if (!log) {
+      const topic = t.topic;
+      const log = topic === null ? undefined : store.partition(topic, p.partition);
+      if (topic === null || !log) {
         errors = true;
-        return { partition: p.partition, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1n, logStartOffset: -1n, batches: [] };
+        const error = topic === null ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        return { partition: p.partition, error, highWatermark: -1n, logStartOffset: -1n, batches: [] };
       }
       const hwm = log.highWatermark;
       const start = log.logStartOffset;
@@ -144,7 +153,7 @@ function collect(ctx: RequestContext, request: FetchRequest): { ready: boolean; 
       }
       let batches: Buffer[] = [];
       if (p.fetchOffset < hwm && budget > 0 && !paused) {
-        const held = faults?.heldFrom(t.topic, p.partition, now);
+        const held = faults?.heldFrom(topic, p.partition, now);
         if (held) wakeAt = Math.min(wakeAt, held.until);
         if (!held) batches = log.read(p.fetchOffset, Math.min(p.maxBytes, budget), total === 0);
         else if (held.offset > p.fetchOffset) batches = before(log.read(p.fetchOffset, Math.min(p.maxBytes, budget), total === 0), held.offset);
@@ -176,7 +185,7 @@ function park(ctx: RequestContext, request: FetchRequest, wakeAt: number): Promi
     const logs: PartitionLog[] = [];
     for (const t of request.topics) {
       for (const p of t.partitions) {
-        const log = ctx.broker.store.partition(t.topic, p.partition);
+        const log = t.topic === null ? undefined : ctx.broker.store.partition(t.topic, p.partition);
         if (log) logs.push(log);
       }
     }
@@ -238,9 +247,10 @@ function write(version: number, request: FetchRequest, results: PartitionResult[
   const w = new Writer(256);
   w.int32(0); // throttle_time_ms
   if (version >= 7) w.int16(ErrorCode.NONE).int32(0); // error_code, session_id 0 = no session
-  const answers = request.topics.map((t, i) => ({ topic: t.topic, parts: results[i]! }));
+  const answers = request.topics.map((t, i) => ({ topic: t, parts: results[i]! }));
   w.arr(flex, answers, (w, { topic, parts }) => {
-    w.str(flex, topic);
+    if (version >= 13) w.uuid(topic.id);
+    else w.str(flex, topic.topic ?? '');
     w.arr(flex, parts, (w, p) => {
       w.int32(p.partition).int16(p.error).int64(p.highWatermark);
       w.int64(p.highWatermark); // last_stable_offset: no open transactions
