@@ -195,6 +195,11 @@ export interface BrokerFaultState {
   groupPaused(group: string): boolean;
   /** called when any of the above changes (to close connections, wake parked fetches) */
   onChange(listener: () => void): () => void;
+  /**
+   * Which kinds of rule exist at all, so a caller in another thread need not ask about
+   * every topic or group when none does (absent: assume every kind may).
+   */
+  active?(): { produceErrors: boolean; deliveryDelays: boolean; pausedGroups: boolean };
 }
 
 /**

@@ -177,6 +177,10 @@ export class FaultTable implements FaultDecider, BrokerFaultState {
     return this.#pausedGroups.has(group);
   }
 
+  active(): { produceErrors: boolean; deliveryDelays: boolean; pausedGroups: boolean } {
+    return { produceErrors: this.#produceErrors.size > 0, deliveryDelays: this.#deliveryDelays.size > 0, pausedGroups: this.#pausedGroups.size > 0 };
+  }
+
   /** Called after any rule is set or cleared (edges re-check cuts, the broker its state). */
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
