@@ -5,8 +5,9 @@
  *      traffic through the gateway, and its peak, beside the sample services' own memory;
  *  (b) gateway latency at a fixed rate of a cheap route while devmode is idle, while kcat
  *      produces N x 100-byte messages to devmode's embedded broker, and while kcat reads them
- *      back: the broker runs on devmode's main thread, so this shows whether heavy broker
- *      traffic stalls the other parts.
+ *      back: this shows whether heavy broker traffic stalls the other parts. The broker runs
+ *      in a worker thread; DEVMODE_BROKER_IN_PROCESS=1 in the environment puts it on
+ *      devmode's main thread, for the comparison.
  *
  *   node --import tsx test/bench/footprint.ts [--traffic-seconds 30] [--traffic-rate 100] [--probe-rate 200] [--idle-seconds 10]
  *   BENCH_FOOTPRINT_MESSAGES=200000 node --import tsx test/bench/footprint.ts   # quicker
