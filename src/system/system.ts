@@ -12,7 +12,7 @@ import { BodyCapture, FaultTable, MeshEdge, Topology, TrafficStats } from '../me
 import { HttpProxy } from '../net/proxy/index.js';
 import { allocatePort } from '../net/ports.js';
 import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js';
-import { BuildRunner, HotReload } from '../watch/index.js';
+import type { HotReload } from '../watch/index.js';
 import { instanceEnvironment, type SystemAddresses } from './environment.js';
 import { planPorts, type PortPlan } from './port-plan.js';
 import { deferred, type Deferred } from '../util/deferred.js';
@@ -209,6 +209,7 @@ export class System {
         return false;
       }
       if (service.build) {
+        const { BuildRunner } = await import('../watch/index.js');
         const built = await new BuildRunner({ command: service.build, cwd: service.cwd, env: this.#options.env as Record<string, string> }).run();
         if (!built.ok) {
           publish({ type: 'build.failed', service: service.name, output: built.output, exitCode: built.exitCode, ts: Date.now() });
@@ -246,6 +247,8 @@ export class System {
 
     // --- Hot reload, once everything runs (also for services that failed: a fix brings them up) ---
     if (this.#options.watch !== false && !this.#stopping) {
+      // Loaded only now: file watching is not needed to get the system up (start-up time).
+      const { HotReload } = await import('../watch/index.js');
       this.#hotReload = new HotReload({ config, publish, reload: (service) => this.#reload(service), ...(this.#options.poll !== undefined ? { poll: this.#options.poll } : {}) });
       await this.#hotReload.start();
     }
