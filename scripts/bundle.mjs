@@ -1,5 +1,5 @@
-// Bundles the compiled CLI (dist/) into three files in dist/bundle/: the CLI, the watchdog
-// process and the broker's worker, side by side, since each finds the others next to itself.
+// Bundles the compiled CLI (dist/) into two files in dist/bundle/: the CLI and the broker's
+// worker, side by side, since the CLI finds the worker next to itself.
 // Why: loading ~250 small modules cost ~230 ms of devmode's start-up; one file ~80 ms
 // (measured with `node -e "import(...)"`, see README "Measured figures").
 import { build } from 'esbuild';
@@ -7,7 +7,6 @@ import { build } from 'esbuild';
 await build({
   entryPoints: {
     main: 'dist/cli/main.js',
-    'watchdog-process': 'dist/supervisor/watchdog-process.js',
     'worker-main': 'dist/broker/worker/worker-main.js',
   },
   outdir: 'dist/bundle',

@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Socket } from 'node:net';
 import { deferred } from '../util/deferred.js';
 import type { GroupTracker } from './managed-process.js';
+import { WATCHDOG_SCRIPT } from './watchdog-script.js';
 
 export interface WatchdogOptions {
   /** how long the watchdog waits after SIGTERM before SIGKILL (default 2000 ms) */
@@ -15,7 +13,7 @@ export interface WatchdogOptions {
 
 /**
  * Makes sure no managed process outlives devmode, however devmode ends (SIGKILL included):
- * a separate process (watchdog-process.ts) holds the list of live process groups and kills
+ * a separate process (watchdog-script.ts) holds the list of live process groups and kills
  * them when devmode's end of the pipe closes. Pass it to the Supervisor as `groups`.
  * It never keeps devmode's event loop alive, and exits when devmode exits cleanly too.
  */
@@ -71,12 +69,10 @@ export class Watchdog implements GroupTracker {
   }
 
   async #spawn(): Promise<void> {
-    const here = fileURLToPath(import.meta.url);
-    // From dist the script is plain JS; from sources (tests, tsx) it needs tsx's loader.
-    const fromSource = here.endsWith('.ts');
-    const script = join(dirname(here), fromSource ? 'watchdog-process.ts' : 'watchdog-process.js');
-    const loader = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
-    const child = spawn(process.execPath, [...loader, script, String(this.#options.graceMs ?? 2_000)], {
+    // A shell script (see watchdog-script.ts): /bin/sh is everywhere devmode runs and costs
+    // a megabyte, where a Node process cost ~43 MB.
+    const ticks = Math.max(1, Math.ceil((this.#options.graceMs ?? 2_000) / 50));
+    const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'devmode-watchdog', String(ticks)], {
       // Own process group and session: Ctrl-C in devmode's terminal must not reach it.
       detached: true,
       stdio: ['pipe', 'pipe', 'ignore'],

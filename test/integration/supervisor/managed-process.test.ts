@@ -126,7 +126,7 @@ describe('ManagedProcess', () => {
     const { pid, grandchild } = JSON.parse(await log.waitForLine(/^\{"pid"/)) as { pid: number; grandchild: number };
     expect(await isPidAlive(grandchild)).toBe(true);
     await proc.stop();
-    await waitForPidsGone([pid, grandchild], 1_000);
+    await waitForPidsGone([pid, grandchild], 5_000);
     expect(await isPortFree(port)).toBe(true);
   });
 
@@ -138,7 +138,7 @@ describe('ManagedProcess', () => {
     const { pid, grandchild } = JSON.parse(await log.waitForLine(/^\{"pid"/)) as { pid: number; grandchild: number };
     process.kill(pid, 'SIGKILL');
     expect(await proc.exited).toMatchObject({ signal: 'SIGKILL', requested: false, reason: 'was killed by SIGKILL' });
-    await waitForPidsGone([grandchild], 1_000);
+    await waitForPidsGone([grandchild], 5_000);
   });
 
   test('stop() while starting aborts readiness and stops the process', async () => {

@@ -134,7 +134,7 @@ describe('Supervisor', () => {
     expect(log.states().some((s) => s.state === 'backoff')).toBe(false);
     const pids = slots.map((s) => s.pid!);
     await sup.stopAll();
-    await waitForPidsGone(pids, 1_000);
+    await waitForPidsGone(pids, 5_000);
     expect(slots.map((s) => s.state)).toEqual(['stopped', 'stopped']);
     expect(() => sup.startInstance(spec({ command: node('forever.mjs') }))).toThrow(/stopping/);
   });

@@ -39,7 +39,7 @@ describe('Watchdog', () => {
     await child;
     // the grandchild ignores SIGTERM: the watchdog must escalate (grace 300 ms)
     await waitForPidsGone([pids.service, pids.grandchild, pids.watchdog], 5_000);
-    await waitForPortFree(port, '127.0.0.1', 1_000);
+    await waitForPortFree(port, '127.0.0.1', 5_000);
   });
 
   test('a clean stop: devmode exits by itself (the watchdog does not hold it), and so does the watchdog', async () => {
