@@ -9,7 +9,7 @@ import { HttpListener, type BoundAddress } from '../net/http-server.js';
 import { isNoInstance, pickInstance, withRetry } from '../net/upstream.js';
 import { lazyAbortSignal } from '../net/lazy-signal.js';
 import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
-import type { WsUpgradeResult } from '../net/proxy/ws-proxy.js';
+import { wsClosedEvent, type WsUpgradeResult } from '../net/proxy/ws-proxy.js';
 import { methodNotAllowed, noRoute, notReadyInTime, sendError, sendErrorOnSocket, serviceDown, type GatewayError } from './errors.js';
 import { configRoutes, describeRoute, RouteTable, type Route, type RouteMatch } from './routes.js';
 
@@ -207,19 +207,7 @@ export class Gateway {
     const id = `gw-ws-${++this.#nextId}`;
     const callee = { service, instance: target.instance };
     this.#publish({ type: 'ws.opened', id, caller: { service: 'gateway', instance: null }, callee, path: url, ts: Date.now() });
-    const t = await result.closed;
-    this.#publish({
-      type: 'ws.closed',
-      id,
-      framesIn: t.framesIn,
-      framesOut: t.framesOut,
-      bytesIn: t.bytesIn,
-      bytesOut: t.bytesOut,
-      code: t.code,
-      messagesIn: t.messagesIn,
-      messagesOut: t.messagesOut,
-      ts: Date.now(),
-    });
+    this.#publish(wsClosedEvent(id, await result.closed));
   }
 
   /**

@@ -6,6 +6,7 @@ import type { DevmodeEvent, Endpoint } from '../core/events/index.js';
 import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { HttpListener } from '../net/http-server.js';
 import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
+import { wsClosedEvent } from '../net/proxy/ws-proxy.js';
 import { pickInstance, withRetry, type NoInstance } from '../net/upstream.js';
 import { lazyAbortSignal } from '../net/lazy-signal.js';
 import { WsFrameTap, type BodyCapture } from './capture/index.js';
@@ -283,20 +284,8 @@ export class MeshEdge {
     if (result.kind !== 'upgraded') return;
     this.#publish({ type: 'ws.opened', id, caller: o.caller, callee: { service: o.callee, instance: target.instance }, path: req.url ?? '/', ts: Date.now() });
     frames?.open(target.instance);
-    const t = await result.closed;
-    this.#publish({
-      type: 'ws.closed',
-      id,
-      framesIn: t.framesIn,
-      framesOut: t.framesOut,
-      bytesIn: t.bytesIn,
-      bytesOut: t.bytesOut,
-      code: t.code,
-      messagesIn: t.messagesIn,
-      messagesOut: t.messagesOut,
-      ...(frames && frames.dropped > 0 ? { framesDropped: frames.dropped } : {}),
-      ts: Date.now(),
-    });
+    const totals = await result.closed;
+    this.#publish(wsClosedEvent(id, totals, frames ? { framesDropped: frames.dropped } : {}));
   }
 
   #publish(event: DevmodeEvent): void {

@@ -1,3 +1,4 @@
+import type { EventOf } from '../../core/events/index.js';
 import http, { type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
@@ -192,4 +193,21 @@ function stripFraming(raw: readonly string[]): string[] {
     out.push(name, raw[i + 1] ?? '');
   }
   return out;
+}
+
+/** The `ws.closed` event for a proxied WebSocket's totals (the gateway and the mesh report alike). */
+export function wsClosedEvent(id: string, t: WsTotals, extra: { framesDropped?: number } = {}): EventOf<'ws.closed'> {
+  return {
+    type: 'ws.closed',
+    id,
+    framesIn: t.framesIn,
+    framesOut: t.framesOut,
+    bytesIn: t.bytesIn,
+    bytesOut: t.bytesOut,
+    code: t.code,
+    messagesIn: t.messagesIn,
+    messagesOut: t.messagesOut,
+    ...(extra.framesDropped ? { framesDropped: extra.framesDropped } : {}),
+    ts: Date.now(),
+  };
 }
