@@ -8,14 +8,15 @@ import { SystemController } from './control.js';
 import { Gateway } from '../gateway/gateway.js';
 import { Registry } from '../locator/registry.js';
 import { LocatorServer } from '../locator/server.js';
-import { BodyCapture, FaultTable, MeshEdge, Topology, TrafficStats } from '../mesh/index.js';
+import { BodyCapture, FaultTable, Topology, TrafficStats } from '../mesh/index.js';
 import { HttpProxy } from '../net/proxy/index.js';
-import { allocatePort } from '../net/ports.js';
 import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js';
 import type { HotReload } from '../watch/index.js';
 import { instanceEnvironment, type SystemAddresses } from './environment.js';
 import { planPorts, type PortPlan } from './port-plan.js';
 import { deferred, type Deferred } from '../util/deferred.js';
+import { SystemEdges } from './edges.js';
+import { swapService } from './swap.js';
 import { syncRegistry } from './registry-sync.js';
 import { describeFailures, SystemStartError, type StartFailure } from './start-failure.js';
 
@@ -48,9 +49,9 @@ export class System {
   readonly #watchdog = new Watchdog();
   readonly #supervisor: Supervisor;
   readonly #proxy = new HttpProxy();
-  readonly #edges: MeshEdge[] = [];
+  #edges: SystemEdges | undefined;
   /** external caller's edge per service (devmode test) */
-  readonly #externalUrls = new Map<string, string>();
+  #externalUrls = new Map<string, string>();
   readonly #unsubscribe: (() => void)[] = [];
   readonly #retiring = new Set<Promise<void>>();
   /** the mesh's read model: per-edge and per-route statistics, the observed graph */
@@ -170,16 +171,25 @@ export class System {
     });
     this.#admin = new AdminServer({ control, host: config.admin.host, port: plan.admin, recordFile: adminRecordPath(config.root), name: config.name });
     const managed = config.services.filter((s): s is ManagedServiceConfig => s.kind === 'managed');
-    const edgeUrls = this.#createEdges(managed);
+    const edges = (this.#edges = new SystemEdges({
+      config,
+      managed,
+      resolver: this.registry,
+      publish,
+      proxy: this.#proxy,
+      faults,
+      capture: this.capture,
+      externalCaller: this.#options.externalCaller,
+    }));
     await Promise.all([
       this.#watchdog.start(),
       this.#broker.start().then(() => this.registry.setKafka(this.#broker!.bootstrap)),
       this.#locator.start(),
       this.#gateway.start(),
       this.#admin.start(),
-      ...this.#edges.map((e) => e.start()),
+      edges.start(),
     ]).catch(rethrowAsStartError);
-    for (const [key, edge] of edgeUrls) if (key.startsWith('external/')) this.#externalUrls.set(key.slice('external/'.length), edge.url);
+    this.#externalUrls = edges.external();
 
     this.#addresses = {
       gatewayUrl: this.#gateway.url,
@@ -225,7 +235,7 @@ export class System {
           cwd: service.cwd,
           host,
           port,
-          env: (p) => this.#environment(service, instance, p, edgeUrls),
+          env: (p) => this.#environment(service, instance, p),
           readiness: service.readiness,
           restart: service.restart,
           stopGraceMs: service.stopGraceMs,
@@ -285,55 +295,24 @@ export class System {
     });
   }
 
-  /** One mesh edge per (caller instance, peer service), per (instance, other instance of the same service), and per service for an external caller. */
-  #createEdges(managed: readonly ManagedServiceConfig[]): Map<string, MeshEdge> {
-    const edges = new Map<string, MeshEdge>();
-    const add = (key: string, caller: { service: string; instance: number | null }, callee: string, calleeInstance?: number) => {
-      const edge = new MeshEdge({
-        caller,
-        callee,
-        ...(calleeInstance !== undefined ? { calleeInstance } : {}),
-        resolver: this.registry,
-        publish: (e) => this.#bus.publish(e),
-        proxy: this.#proxy,
-        waitTimeoutMs: this.#config.gateway.waitTimeoutMs,
-        faults: this.#faults!,
-        capture: this.capture,
-      });
-      edges.set(key, edge);
-      this.#edges.push(edge);
-    };
-    for (const s of managed) {
-      for (let i = 0; i < s.instances; i++) {
-        for (const peer of this.#config.services) if (peer.name !== s.name) add(`${s.name}/${i}->${peer.name}`, { service: s.name, instance: i }, peer.name);
-        for (let j = 0; j < s.instances; j++) if (j !== i) add(`${s.name}/${i}->${s.name}/${j}`, { service: s.name, instance: i }, s.name, j);
-      }
-    }
-    if (this.#options.externalCaller) {
-      for (const s of this.#config.services) add(`external/${s.name}`, { service: this.#options.externalCaller, instance: null }, s.name);
-    }
-    return edges;
-  }
-
-  #environment(service: ManagedServiceConfig, instance: number, port: number, edges: Map<string, MeshEdge>): Record<string, string> {
-    const peers = new Map<string, string>();
-    for (const peer of this.#config.services) {
-      const edge = edges.get(`${service.name}/${instance}->${peer.name}`);
-      if (edge) peers.set(peer.name, edge.url);
-    }
-    const clusterPeers: string[] = [];
-    for (let j = 0; j < service.instances; j++) {
-      const edge = edges.get(`${service.name}/${instance}->${service.name}/${j}`);
-      if (edge) clusterPeers.push(edge.url);
-    }
-    return instanceEnvironment({ inherited: this.#options.env, service, instance, host: '127.0.0.1', port, addresses: this.addresses, peers, clusterPeers });
+  #environment(service: ManagedServiceConfig, instance: number, port: number): Record<string, string> {
+    const edges = this.#edges!;
+    return instanceEnvironment({
+      inherited: this.#options.env,
+      service,
+      instance,
+      host: '127.0.0.1',
+      port,
+      addresses: this.addresses,
+      peers: edges.peersOf(service, instance, this.#config.services),
+      clusterPeers: edges.clusterOf(service, instance),
+    });
   }
 
   /**
-   * A hot reload (after the build step, which the reload queue runs). Swap mode starts the
-   * new version of each instance on a fresh port, waits for it to be ready, points the
-   * registry at it (the next call goes there) and retires the old one after a short drain,
-   * so no request fails. Restart mode stops then starts; callers are held meanwhile.
+   * A hot reload (after the build step, which the reload queue runs): swap (swap.ts: the
+   * new version starts beside the old and takes over when ready, so no request fails), or
+   * restart (stop then start; callers are held meanwhile).
    */
   async #reload(name: string): Promise<void> {
     const service = this.#config.services.find((s): s is ManagedServiceConfig => s.kind === 'managed' && s.name === name);
@@ -348,42 +327,11 @@ export class System {
       }
       return;
     }
-    // Every new instance waits at the barrier until all are ready, then all take over at
-    // once: callers never see two versions alternate. If one fails, all are abandoned and
-    // the old version keeps serving.
-    const allReady = deferred<void>();
-    allReady.promise.catch(() => {}); // a failure is reported through replace()'s rejection
-    let readyCount = 0;
-    const barrier = () => {
-      if (++readyCount === slots.length) allReady.resolve();
-      return allReady.promise;
-    };
-    const outcomes = await Promise.allSettled(
-      slots.map(async (slot) => {
-        const oldPort = slot.port;
-        const port = await allocatePort({ preferred: oldPort, fixed: false, reserved: this.#plan!.reserved });
-        try {
-          const handle = await slot.replace({ port, beforeTakeover: barrier });
-          return { slot, oldPort, handle };
-        } catch (error) {
-          this.#plan!.reserved.delete(port);
-          allReady.reject(error);
-          throw error;
-        }
-      }),
-    );
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    for (const o of outcomes) {
-      if (o.status !== 'fulfilled') continue;
-      const { slot, oldPort, handle } = o.value;
-      this.registry.swapInstance(name, slot.ref.instance, { port: handle.port });
-      const retired = handle.retireOld(this.#options.drainMs ?? 250).finally(() => {
-        this.#plan!.reserved.delete(oldPort);
-        this.#retiring.delete(retired);
-      });
+    const retiring = await swapService({ service: name, slots, registry: this.registry, reserved: this.#plan.reserved, drainMs: this.#options.drainMs ?? 250 });
+    for (const retired of retiring) {
       this.#retiring.add(retired);
+      void retired.finally(() => this.#retiring.delete(retired));
     }
-    if (failed) throw failed.reason;
   }
 
   /** Restarts every instance of a service (a command for views). */
@@ -406,7 +354,7 @@ export class System {
     this.#bus.publish({ type: 'system.stopping', reason, ts: Date.now() });
     const settle = (p: Promise<unknown> | undefined) => p?.catch(() => {});
     await settle(this.#hotReload?.stop());
-    await Promise.all([settle(this.#gateway?.stop()), ...this.#edges.map((e) => settle(e.stop()))]);
+    await Promise.all([settle(this.#gateway?.stop()), settle(this.#edges?.stop())]);
     await settle(this.#supervisor.stopAll());
     await Promise.all([...this.#retiring].map(settle));
     this.#proxy.close();
