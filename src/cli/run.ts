@@ -35,6 +35,8 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal): Pr
       return (await import('./commands/check.js')).check(rest, io);
     case 'kafka':
       return (await import('./commands/kafka.js')).kafka(rest, io, signal);
+    case 'logs':
+      return (await import('./commands/logs.js')).logs(rest, io, signal);
     case 'restart':
       return (await import('./commands/restart.js')).restart(rest, io, signal);
     case 'fault':

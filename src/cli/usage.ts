@@ -14,6 +14,8 @@ Usage:
   devmode events [--json] [--type T] [--service S] [--since 5m]
                                          follow a running devmode's events (--json: JSON lines)
   devmode status [--json]                a running devmode's services, traffic, topics, faults
+  devmode logs [SERVICE...] [--since 10m]
+                                         a running devmode's service output, then follow it
   devmode restart SERVICE                restart every instance of a service (waits until back)
   devmode fault list | add ... | clear [ID]
                                          disturb traffic on purpose: --delay 200ms, --status 503,

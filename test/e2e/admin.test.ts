@@ -88,6 +88,13 @@ ${FREE_PORTS}`,
     events.signal('SIGINT');
     await events.exited;
 
+    // logs: the service's output, from the recent history
+    const logs = devmode(['logs', 'slow'], dir, env);
+    await logs.waitFor(/slow\.0 +\| slow v0 listening/, 20_000);
+    expect(logs.stdout).not.toMatch(/web\.0 +\|/);
+    logs.signal('SIGINT');
+    await logs.exited;
+
     dm.signal('SIGINT');
     await dm.exited;
     const gone = await runDevmode(['status'], dir, env);
