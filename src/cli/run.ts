@@ -49,6 +49,7 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal): Pr
     case 'events':
       return (await import('./commands/events.js')).events(rest, io, signal);
     case 'status':
+    case 'ps':
       return (await import('./commands/status.js')).status(rest, io, signal);
     default:
       throw new UserError(`unknown command '${name}'; run 'devmode help' for the list`, 2);
