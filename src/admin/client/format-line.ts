@@ -21,6 +21,11 @@ export function formatStreamLine(event: DevmodeEvent | DroppedMarker, style: Sty
       return `${head('ws')}${endpoint(event.caller)} -> ${endpoint(event.callee)} ${event.path} opened [${event.id}]`;
     case 'ws.closed':
       return `${head('ws')}[${event.id}] closed${event.code !== null ? ` (${event.code})` : ''}: ${event.framesOut} frames out, ${event.framesIn} in`;
+    case 'ws.frame': {
+      const arrow = event.direction === 'in' ? `${endpoint(event.caller)} -> ${endpoint(event.callee)}` : `${endpoint(event.callee)} -> ${endpoint(event.caller)}`;
+      const body = event.opcode === 'close' ? `close ${event.code ?? ''}` : `${event.opcode} ${event.size} B: ${event.preview}${event.truncated ? '…' : ''}`;
+      return `${head('ws')}[${event.id}] ${arrow} ${body}`;
+    }
     case 'broker.append':
       return `${head('kafka')}${event.topic}/${event.partition} +${event.count} at ${event.baseOffset} (${event.bytes} B${event.clientId ? ` from ${event.clientId}` : ''})`;
     case 'broker.stopped':
