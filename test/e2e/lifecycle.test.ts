@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { devmode, FIXTURES, FREE_PORTS, tempProject } from '../helpers/devmode-rig.js';
+import { devmode, FIXTURES, FREE_PORTS, runDevmode, tempProject } from '../helpers/devmode-rig.js';
 import { isPidAlive, waitFor, waitForPidsGone, waitForPortFree } from '../helpers/processes.js';
 
 const WEB = path.join(FIXTURES, 'e2e/web.mjs');
@@ -37,7 +37,11 @@ async function upAndReady(name: string) {
 
 describe('devmode up lifecycle', () => {
   it('starts dependents after their dependencies are ready and balances over instances', async () => {
-    const { dm, gateway } = await upAndReady('order');
+    const { dm, gateway, dir } = await upAndReady('order');
+    // a second devmode for the same system in the same directory is refused, not run twice
+    const second = await runDevmode(['up'], dir);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/devmode is already running system 'order-\d+' from this directory \(pid \d+/);
     const out = dm.stdout;
     const at = (re: RegExp) => out.search(re);
     const apiStarting = at(/api\.0 +\| starting/);

@@ -9,7 +9,7 @@ import type { CliIO } from '../io.js';
 import { UserError } from '../errors.js';
 import { loadConfigFor } from '../load-config.js';
 import { parseFlags } from '../run.js';
-import { printerNames } from './shared.js';
+import { assertNotRunning, printerNames } from './shared.js';
 
 /**
  * `devmode test [-f FILE] -- CMD [ARGS...]`: start the system, wait until it is ready (or
@@ -22,6 +22,7 @@ export async function test(args: string[], io: CliIO, signal: AbortSignal): Prom
   const [command, ...commandArgs] = positionals;
   if (command === undefined) throw new UserError("devmode test needs a command to run: devmode test -- npm test", 2);
   const config = await loadConfigFor(values.file, io);
+  await assertNotRunning(config);
   const bus = new Bus();
   // The system's own lines go to stderr so the command's stdout stays its own.
   const printer = new PlainPrinter({ bus, out: io.stderr, color: shouldColor(io.stderr, io.env), names: printerNames(config) });

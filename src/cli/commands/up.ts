@@ -5,7 +5,7 @@ import { shouldColor } from '../../tui/colors.js';
 import type { CliIO } from '../io.js';
 import { loadConfigFor } from '../load-config.js';
 import { parseFlags } from '../run.js';
-import { printerNames, untilAborted } from './shared.js';
+import { assertNotRunning, printerNames, untilAborted } from './shared.js';
 
 /**
  * `devmode up`: run the whole system until Ctrl-C (or SIGTERM/SIGHUP), then stop everything.
@@ -19,6 +19,7 @@ export async function up(args: string[], io: CliIO, signal: AbortSignal): Promis
     poll: { type: 'boolean' },
   } });
   const config = await loadConfigFor(values.file, io);
+  await assertNotRunning(config);
   const bus = new Bus({ onListenerError: (error) => io.stderr.write(`devmode: a view failed: ${String(error)}\n`) });
   const printer = new PlainPrinter({ bus, out: io.stdout, color: shouldColor(io.stdout, io.env), names: printerNames(config) });
   printer.start();
