@@ -7,6 +7,8 @@ import { isUserError } from './errors.js';
 
 const controller = new AbortController();
 let signals = 0;
+/** set by an uncaught exception: the exit code stays 70 whatever the command then returns */
+let crashed = false;
 
 // SIGINT (Ctrl-C), SIGTERM (kill, CI cancel) and SIGHUP (terminal closed) all mean
 // "stop everything cleanly". A second signal while stopping forces an immediate exit;
@@ -21,6 +23,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 
 process.on('uncaughtException', (error) => {
   process.stderr.write(`devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
+  crashed = true;
   process.exitCode = 70;
   controller.abort('error');
   // Give the system a moment to stop its children, then leave.
@@ -29,7 +32,7 @@ process.on('uncaughtException', (error) => {
 
 try {
   const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, controller.signal);
-  process.exitCode = code;
+  process.exitCode = crashed ? 70 : code;
 } catch (error) {
   if (isUserError(error)) {
     process.stderr.write(`devmode: ${error.message}\n`);

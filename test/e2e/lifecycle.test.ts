@@ -82,6 +82,29 @@ describe('devmode up lifecycle', () => {
     });
   }
 
+  it('leaves no process and no port behind after an internal error (an uncaught exception)', async () => {
+    const dir = tempProject({
+      'devmode.yaml': `
+name: bug-${process.pid}
+services:
+  sleeper:
+    command: sleep 300
+    readiness: none
+${FREE_PORTS}`,
+    });
+    // Preloaded into devmode: throws once the system runs. The service is not Node, so the
+    // preload (inherited through NODE_OPTIONS) does not reach it.
+    const dm = devmode(['up'], dir, { NODE_OPTIONS: `--import=${path.join(FIXTURES, 'e2e/crash-later.mjs')}`, DEVMODE_TEST_CRASH_MS: '1500' });
+    const gateway = await dm.ready();
+    const pids = dm.instancePids();
+    expect(pids).toHaveLength(1);
+    const result = await dm.exited;
+    expect(result.code).toBe(70);
+    expect(result.stderr).toMatch(/internal error \(please report it\).*a devmode bug, simulated by the test/);
+    await waitForPidsGone(pids, 10_000);
+    await waitForPortFree(Number(new URL(gateway).port), '127.0.0.1', 10_000);
+  });
+
   it('restarts a crashing service with growing backoff, shows the crash loop, and answers 502 naming it', async () => {
     const dir = tempProject({
       'devmode.yaml': `
