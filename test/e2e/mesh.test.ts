@@ -44,6 +44,12 @@ async function historyHas(userId: string, orderIds: string[]): Promise<boolean> 
   return orderIds.every((id) => orders.some((o) => o.id === id));
 }
 
+/** Whether any user instance has the orders (the gateway alternates between them). */
+async function someInstanceHas(userId: string, orderIds: string[]): Promise<boolean> {
+  for (let i = 0; i < 4; i++) if (await historyHas(userId, orderIds)) return true;
+  return false;
+}
+
 describe('the mesh', () => {
   it('records the chain a request causes: gateway -> order -> topic -> user group; gateway -> shipping -> user, plus the WebSocket', async () => {
     const trace = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -144,7 +150,10 @@ describe('the mesh', () => {
     } finally {
       h.clearFault(cut.id);
     }
-    await waitFor(() => historyHas('linus', [during!.id]), 'the order placed during the cut to reach user', 15_000, 100);
+    // The event went through Kafka (tell) and reaches the user instance that owns its
+    // partition. That instance's direct note to its peer (CLUSTER_PEERS, at-most-once) may
+    // have been cut too: intra-service calls are not retried, so only "some instance" holds.
+    await waitFor(() => someInstanceHas('linus', [during!.id]), 'the order placed during the cut to reach user', 15_000, 100);
   });
 
   it('takes the broker down and up with no acknowledged message lost', async () => {
