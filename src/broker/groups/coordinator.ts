@@ -1,7 +1,7 @@
 import type { BrokerEvent } from '../../core/events/index.js';
 import type { LogStore } from '../log/contract.js';
 import { decodeConsumerAssignment } from './assignment.js';
-import { GroupError } from './error-codes.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import { Group } from './group.js';
 import { commitOffsets, fetchOffsets } from './offsets.js';
 import { realScheduler, type Scheduler } from './scheduler.js';
@@ -77,13 +77,13 @@ export class GroupCoordinator {
   // --- membership ---
 
   joinGroup(req: JoinGroupRequest, signal?: AbortSignal): Promise<JoinGroupResult> {
-    if (this.#stopped) return Promise.resolve(joinFailure(GroupError.COORDINATOR_NOT_AVAILABLE, req.memberId));
-    if (req.groupId === '') return Promise.resolve(joinFailure(GroupError.INVALID_GROUP_ID, req.memberId));
+    if (this.#stopped) return Promise.resolve(joinFailure(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId));
+    if (req.groupId === '') return Promise.resolve(joinFailure(ErrorCode.INVALID_GROUP_ID, req.memberId));
     // Kafka's lower bound is 6 s; any positive value is accepted here so tests can be quick.
-    if (!(req.sessionTimeoutMs > 0)) return Promise.resolve(joinFailure(GroupError.INVALID_SESSION_TIMEOUT, req.memberId));
+    if (!(req.sessionTimeoutMs > 0)) return Promise.resolve(joinFailure(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId));
     let group = this.#groups.get(req.groupId);
     if (!group) {
-      if (req.memberId !== '') return Promise.resolve(joinFailure(GroupError.UNKNOWN_MEMBER_ID, req.memberId));
+      if (req.memberId !== '') return Promise.resolve(joinFailure(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
       group = this.#newGroup(req.groupId);
     }
     return group.join(req, signal);
@@ -92,24 +92,24 @@ export class GroupCoordinator {
   syncGroup(req: SyncGroupRequest, signal?: AbortSignal): Promise<SyncGroupResult> {
     const fail = (errorCode: number): Promise<SyncGroupResult> =>
       Promise.resolve({ errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) });
-    if (this.#stopped) return fail(GroupError.COORDINATOR_NOT_AVAILABLE);
-    if (req.groupId === '') return fail(GroupError.INVALID_GROUP_ID);
+    if (this.#stopped) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (req.groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
     const group = this.#groups.get(req.groupId);
-    return group ? group.sync(req, signal) : fail(GroupError.UNKNOWN_MEMBER_ID);
+    return group ? group.sync(req, signal) : fail(ErrorCode.UNKNOWN_MEMBER_ID);
   }
 
   heartbeat(req: HeartbeatRequest): number {
-    if (this.#stopped) return GroupError.COORDINATOR_NOT_AVAILABLE;
-    if (req.groupId === '') return GroupError.INVALID_GROUP_ID;
-    return this.#groups.get(req.groupId)?.heartbeat(req) ?? GroupError.UNKNOWN_MEMBER_ID;
+    if (this.#stopped) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    return this.#groups.get(req.groupId)?.heartbeat(req) ?? ErrorCode.UNKNOWN_MEMBER_ID;
   }
 
   leaveGroup(groupId: string, members: readonly { memberId: string; groupInstanceId: string | null }[]): LeaveGroupResult {
-    if (this.#stopped) return { errorCode: GroupError.COORDINATOR_NOT_AVAILABLE, members: [] };
-    if (groupId === '') return { errorCode: GroupError.INVALID_GROUP_ID, members: [] };
+    if (this.#stopped) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
+    if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
     const group = this.#groups.get(groupId);
     if (!group) {
-      return { errorCode: GroupError.NONE, members: members.map((m) => ({ ...m, errorCode: GroupError.UNKNOWN_MEMBER_ID })) };
+      return { errorCode: ErrorCode.NONE, members: members.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };
     }
     return group.leave(members);
   }
@@ -118,18 +118,18 @@ export class GroupCoordinator {
 
   offsetCommit(req: OffsetCommitRequest): OffsetCommitResult {
     const group = this.#groups.get(req.groupId);
-    let errorCode: number = GroupError.NONE;
-    if (this.#stopped) errorCode = GroupError.COORDINATOR_NOT_AVAILABLE;
+    let errorCode: number = ErrorCode.NONE;
+    if (this.#stopped) errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE;
     // No such group: only a standalone/admin commit (generation < 0) may create its offsets.
-    else if (!group) errorCode = req.generationId < 0 ? GroupError.NONE : GroupError.ILLEGAL_GENERATION;
+    else if (!group) errorCode = req.generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
     else errorCode = group.validateOffsetCommit(req.memberId, req.groupInstanceId, req.generationId);
     return commitOffsets(this.#store, req, errorCode, this.#now());
   }
 
   /** `topics` null means every partition the group has committed (v2+). */
   offsetFetch(groupId: string, topics: readonly { name: string; partitions: readonly number[] }[] | null): OffsetFetchResult {
-    if (this.#stopped) return fetchOffsets(this.#store, groupId, topics, GroupError.COORDINATOR_NOT_AVAILABLE);
-    return fetchOffsets(this.#store, groupId, topics, GroupError.NONE);
+    if (this.#stopped) return fetchOffsets(this.#store, groupId, topics, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    return fetchOffsets(this.#store, groupId, topics, ErrorCode.NONE);
   }
 
   // --- admin ---
@@ -150,15 +150,15 @@ export class GroupCoordinator {
 
   describeGroup(groupId: string): DescribedGroup {
     const group = this.#groups.get(groupId);
-    if (this.#stopped) return describedEmpty(groupId, 'Dead', GroupError.COORDINATOR_NOT_AVAILABLE);
+    if (this.#stopped) return describedEmpty(groupId, 'Dead', ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (!group || !this.#visible(group)) {
       // As Kafka before DescribeGroups v6: an unknown group is reported Dead, without error.
       const hasOffsets = this.#store.committedOffsets(groupId).size > 0;
-      return describedEmpty(groupId, hasOffsets ? 'Empty' : 'Dead', GroupError.NONE);
+      return describedEmpty(groupId, hasOffsets ? 'Empty' : 'Dead', ErrorCode.NONE);
     }
     const stable = group.state === 'Stable';
     return {
-      errorCode: GroupError.NONE,
+      errorCode: ErrorCode.NONE,
       groupId,
       state: group.state,
       protocolType: group.protocolType ?? '',
@@ -176,16 +176,16 @@ export class GroupCoordinator {
 
   /** Deletes an Empty group and its committed offsets; NON_EMPTY_GROUP while it has members. */
   deleteGroup(groupId: string): number {
-    if (this.#stopped) return GroupError.COORDINATOR_NOT_AVAILABLE;
-    if (groupId === '') return GroupError.INVALID_GROUP_ID;
+    if (this.#stopped) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
     const group = this.#groups.get(groupId);
     const hasOffsets = this.#store.committedOffsets(groupId).size > 0;
-    if (group && group.state !== 'Empty') return GroupError.NON_EMPTY_GROUP;
-    if (!hasOffsets && (!group || !this.#visible(group))) return GroupError.GROUP_ID_NOT_FOUND;
-    group?.shutdown(GroupError.UNKNOWN_MEMBER_ID);
+    if (group && group.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP;
+    if (!hasOffsets && (!group || !this.#visible(group))) return ErrorCode.GROUP_ID_NOT_FOUND;
+    group?.shutdown(ErrorCode.UNKNOWN_MEMBER_ID);
     this.#groups.delete(groupId);
     this.#store.deleteGroupOffsets(groupId);
-    return GroupError.NONE;
+    return ErrorCode.NONE;
   }
 
   /** Every group with members or offsets, for the introspection layer. */

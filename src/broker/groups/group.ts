@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BrokerEvent } from '../../core/events/index.js';
 import { unreachable } from '../../util/unreachable.js';
-import { GroupError } from './error-codes.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import { heldResponse } from './hold.js';
 import { Member } from './member.js';
 import { selectProtocol, supportsProtocols } from './protocol-selection.js';
@@ -115,20 +115,20 @@ export class Group {
   /** Handles a JoinGroup whose group id and session timeout were already validated. */
   join(req: JoinGroupRequest, signal?: AbortSignal): Promise<JoinGroupResult> {
     const state = this.#state;
-    if (state.id === 'Dead') return Promise.resolve(joinError(GroupError.COORDINATOR_NOT_AVAILABLE, req.memberId));
+    if (state.id === 'Dead') return Promise.resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId));
     const names = req.protocols.map((p) => p.name);
     const others = this.members.filter((m) => m.memberId !== req.memberId);
     // A member replacing its own protocols is checked against the others only.
     const groupType = others.length > 0 ? this.#protocolType : null;
     if (!supportsProtocols(others, groupType, req.protocolType, names)) {
-      return Promise.resolve(joinError(GroupError.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
+      return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId));
     }
 
     if (req.memberId === '') {
       const memberId = `${req.clientId}-${randomUUID()}`;
       if (req.requireKnownMemberId) {
         this.#addPending(memberId, req.sessionTimeoutMs);
-        return Promise.resolve(joinError(GroupError.MEMBER_ID_REQUIRED, memberId));
+        return Promise.resolve(joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId));
       }
       return this.#addMemberAndRebalance(req, memberId, signal);
     }
@@ -139,12 +139,12 @@ export class Group {
       return this.#addMemberAndRebalance(req, req.memberId, signal);
     }
     const member = this.#members.get(req.memberId);
-    if (!member) return Promise.resolve(joinError(GroupError.UNKNOWN_MEMBER_ID, req.memberId));
+    if (!member) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
 
     switch (state.id) {
       case 'Empty':
         // Empty groups have no members; kept for exhaustiveness.
-        return Promise.resolve(joinError(GroupError.UNKNOWN_MEMBER_ID, req.memberId));
+        return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
       case 'PreparingRebalance':
         return this.#updateMemberAndRebalance(member, req, signal);
       case 'CompletingRebalance':
@@ -208,8 +208,8 @@ export class Group {
 
   #holdJoin(member: Member, signal?: AbortSignal): Promise<JoinGroupResult> {
     // A second JoinGroup from the same member (retried on a new connection) replaces the first.
-    member.awaitingJoin?.resolve(joinError(GroupError.REBALANCE_IN_PROGRESS, member.memberId));
-    const held = heldResponse(signal, () => joinError(GroupError.REBALANCE_IN_PROGRESS, member.memberId));
+    member.awaitingJoin?.resolve(joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
+    const held = heldResponse(signal, () => joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
     member.awaitingJoin = held;
     return held.promise;
   }
@@ -217,7 +217,7 @@ export class Group {
   #joinResultFor(member: Member): JoinGroupResult {
     const isLeader = member.memberId === this.#leaderId;
     return {
-      errorCode: GroupError.NONE,
+      errorCode: ErrorCode.NONE,
       generationId: this.#generationId,
       protocolType: this.#protocolType,
       protocolName: this.#protocolName,
@@ -260,7 +260,7 @@ export class Group {
         // Assignments of the abandoned generation are void; held syncs learn to rejoin.
         for (const member of this.#members.values()) {
           member.assignment = Buffer.alloc(0);
-          member.awaitingSync?.resolve(syncError(GroupError.REBALANCE_IN_PROGRESS));
+          member.awaitingSync?.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
           member.awaitingSync = null;
         }
         break;
@@ -337,24 +337,24 @@ export class Group {
 
   sync(req: SyncGroupRequest, signal?: AbortSignal): Promise<SyncGroupResult> {
     const state = this.#state;
-    if (state.id === 'Dead') return Promise.resolve(syncError(GroupError.COORDINATOR_NOT_AVAILABLE));
+    if (state.id === 'Dead') return Promise.resolve(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
     const member = this.#members.get(req.memberId);
-    if (!member) return Promise.resolve(syncError(GroupError.UNKNOWN_MEMBER_ID));
-    if (req.generationId !== this.#generationId) return Promise.resolve(syncError(GroupError.ILLEGAL_GENERATION));
+    if (!member) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    if (req.generationId !== this.#generationId) return Promise.resolve(syncError(ErrorCode.ILLEGAL_GENERATION));
     if (
       (req.protocolType !== null && req.protocolType !== this.#protocolType) ||
       (req.protocolName !== null && req.protocolName !== this.#protocolName)
     ) {
-      return Promise.resolve(syncError(GroupError.INCONSISTENT_GROUP_PROTOCOL));
+      return Promise.resolve(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
     }
     switch (state.id) {
       case 'Empty':
-        return Promise.resolve(syncError(GroupError.UNKNOWN_MEMBER_ID));
+        return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
       case 'PreparingRebalance':
-        return Promise.resolve(syncError(GroupError.REBALANCE_IN_PROGRESS));
+        return Promise.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
       case 'CompletingRebalance': {
-        member.awaitingSync?.resolve(syncError(GroupError.REBALANCE_IN_PROGRESS));
-        const held = heldResponse(signal, () => syncError(GroupError.REBALANCE_IN_PROGRESS));
+        member.awaitingSync?.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+        const held = heldResponse(signal, () => syncError(ErrorCode.REBALANCE_IN_PROGRESS));
         member.awaitingSync = held;
         this.#armSession(member);
         if (member.memberId === this.#leaderId) this.#applyAssignments(req.assignments);
@@ -370,7 +370,7 @@ export class Group {
 
   #syncResult(member: Member): SyncGroupResult {
     return {
-      errorCode: GroupError.NONE,
+      errorCode: ErrorCode.NONE,
       protocolType: this.#protocolType,
       protocolName: this.#protocolName,
       assignment: member.assignment,
@@ -395,21 +395,21 @@ export class Group {
 
   heartbeat(req: HeartbeatRequest): number {
     const state = this.#state;
-    if (state.id === 'Dead') return GroupError.COORDINATOR_NOT_AVAILABLE;
+    if (state.id === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     const member = this.#members.get(req.memberId);
-    if (!member) return GroupError.UNKNOWN_MEMBER_ID;
-    if (req.generationId !== this.#generationId) return GroupError.ILLEGAL_GENERATION;
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (req.generationId !== this.#generationId) return ErrorCode.ILLEGAL_GENERATION;
     switch (state.id) {
       case 'Empty':
-        return GroupError.UNKNOWN_MEMBER_ID;
+        return ErrorCode.UNKNOWN_MEMBER_ID;
       case 'PreparingRebalance':
         // How members that are not rejoining yet learn that they must.
         this.#armSession(member);
-        return GroupError.REBALANCE_IN_PROGRESS;
+        return ErrorCode.REBALANCE_IN_PROGRESS;
       case 'CompletingRebalance':
       case 'Stable':
         this.#armSession(member);
-        return GroupError.NONE;
+        return ErrorCode.NONE;
       default:
         return unreachable(state, 'group state');
     }
@@ -418,24 +418,24 @@ export class Group {
   // --- LeaveGroup, expiry ---
 
   leave(members: readonly { memberId: string; groupInstanceId: string | null }[]): LeaveGroupResult {
-    if (this.#state.id === 'Dead') return { errorCode: GroupError.COORDINATOR_NOT_AVAILABLE, members: [] };
+    if (this.#state.id === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
     const results = members.map(({ memberId, groupInstanceId }) => {
       const pending = this.#pending.get(memberId);
       if (pending) {
         pending.clear();
         this.#pending.delete(memberId);
         if (this.#state.id === 'PreparingRebalance') this.#tryCompleteJoin();
-        return { memberId, groupInstanceId, errorCode: GroupError.NONE };
+        return { memberId, groupInstanceId, errorCode: ErrorCode.NONE };
       }
       const member =
         memberId === '' && groupInstanceId !== null
           ? this.members.find((m) => m.groupInstanceId === groupInstanceId)
           : this.#members.get(memberId);
-      if (!member) return { memberId, groupInstanceId, errorCode: GroupError.UNKNOWN_MEMBER_ID };
+      if (!member) return { memberId, groupInstanceId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
       this.#removeMember(member, 'leave', true);
-      return { memberId: member.memberId, groupInstanceId, errorCode: GroupError.NONE };
+      return { memberId: member.memberId, groupInstanceId, errorCode: ErrorCode.NONE };
     });
-    return { errorCode: GroupError.NONE, members: results };
+    return { errorCode: ErrorCode.NONE, members: results };
   }
 
   /** The member's session deadline moves to now + its session timeout. */
@@ -459,9 +459,9 @@ export class Group {
   /** Removes a member; with `rebalance`, the group reacts as Kafka does to a departure. */
   #removeMember(member: Member, reason: MemberLeftReason, rebalance: boolean): void {
     member.session.clear();
-    member.awaitingJoin?.resolve(joinError(GroupError.UNKNOWN_MEMBER_ID, member.memberId));
+    member.awaitingJoin?.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
     member.awaitingJoin = null;
-    member.awaitingSync?.resolve(syncError(GroupError.UNKNOWN_MEMBER_ID));
+    member.awaitingSync?.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     member.awaitingSync = null;
     this.#members.delete(member.memberId);
     if (this.#leaderId === member.memberId) this.#leaderId = this.#members.keys().next().value ?? null;
@@ -484,21 +484,21 @@ export class Group {
    */
   validateOffsetCommit(memberId: string, groupInstanceId: string | null, generationId: number): number {
     const state = this.#state;
-    if (state.id === 'Dead') return GroupError.COORDINATOR_NOT_AVAILABLE;
-    if (generationId < 0 && state.id === 'Empty') return GroupError.NONE;
+    if (state.id === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (generationId < 0 && state.id === 'Empty') return ErrorCode.NONE;
     if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
       const member = this.#members.get(memberId);
-      if (!member) return GroupError.UNKNOWN_MEMBER_ID;
-      if (generationId !== this.#generationId) return GroupError.ILLEGAL_GENERATION;
+      if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if (generationId !== this.#generationId) return ErrorCode.ILLEGAL_GENERATION;
       this.#armSession(member);
     } else if (state.id !== 'Empty') {
-      return GroupError.UNKNOWN_MEMBER_ID;
+      return ErrorCode.UNKNOWN_MEMBER_ID;
     }
-    return state.id === 'CompletingRebalance' ? GroupError.REBALANCE_IN_PROGRESS : GroupError.NONE;
+    return state.id === 'CompletingRebalance' ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
   }
 
   /** Terminal: releases every held request with `errorCode` and clears every timer. */
-  shutdown(errorCode: number = GroupError.COORDINATOR_NOT_AVAILABLE): void {
+  shutdown(errorCode: number = ErrorCode.COORDINATOR_NOT_AVAILABLE): void {
     this.#state = { id: 'Dead' };
     this.#rebalanceTimer.clear();
     for (const timer of this.#pending.values()) timer.clear();

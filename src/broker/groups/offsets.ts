@@ -1,5 +1,5 @@
 import type { LogStore } from '../log/contract.js';
-import { GroupError } from './error-codes.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import type { OffsetCommitRequest, OffsetCommitResult, OffsetFetchPartition, OffsetFetchResult } from './types.js';
 
 /** Kafka's offset.metadata.max.bytes default. */
@@ -16,12 +16,12 @@ export function commitOffsets(store: LogStore, req: OffsetCommitRequest, groupEr
     topics: req.topics.map((topic) => ({
       name: topic.name,
       partitions: topic.partitions.map((p) => {
-        if (groupError !== GroupError.NONE) return { partition: p.partition, errorCode: groupError };
+        if (groupError !== ErrorCode.NONE) return { partition: p.partition, errorCode: groupError };
         if (!store.partition(topic.name, p.partition)) {
-          return { partition: p.partition, errorCode: GroupError.UNKNOWN_TOPIC_OR_PARTITION };
+          return { partition: p.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
         }
         if (p.metadata !== null && p.metadata.length > MAX_OFFSET_METADATA_CHARS) {
-          return { partition: p.partition, errorCode: GroupError.OFFSET_METADATA_TOO_LARGE };
+          return { partition: p.partition, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE };
         }
         store.commitOffset(req.groupId, topic.name, p.partition, {
           offset: p.offset,
@@ -29,7 +29,7 @@ export function commitOffsets(store: LogStore, req: OffsetCommitRequest, groupEr
           metadata: p.metadata,
           commitTimestamp: now,
         });
-        return { partition: p.partition, errorCode: GroupError.NONE };
+        return { partition: p.partition, errorCode: ErrorCode.NONE };
       }),
     })),
   };
@@ -46,14 +46,14 @@ export function fetchOffsets(
   topics: readonly { name: string; partitions: readonly number[] }[] | null,
   groupError: number,
 ): OffsetFetchResult {
-  if (groupError !== GroupError.NONE) {
+  if (groupError !== ErrorCode.NONE) {
     const failed = (partition: number): OffsetFetchPartition => ({ partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: groupError });
     return { errorCode: groupError, topics: (topics ?? []).map((t) => ({ name: t.name, partitions: t.partitions.map(failed) })) };
   }
   if (topics === null) {
     const all = store.committedOffsets(groupId);
     return {
-      errorCode: GroupError.NONE,
+      errorCode: ErrorCode.NONE,
       topics: [...all].map(([name, partitions]) => ({
         name,
         partitions: [...partitions].map(([partition, c]) => ({
@@ -61,20 +61,20 @@ export function fetchOffsets(
           offset: c.offset,
           leaderEpoch: c.leaderEpoch,
           metadata: c.metadata ?? '',
-          errorCode: GroupError.NONE,
+          errorCode: ErrorCode.NONE,
         })),
       })),
     };
   }
   return {
-    errorCode: GroupError.NONE,
+    errorCode: ErrorCode.NONE,
     topics: topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((partition) => {
         const c = store.committedOffset(groupId, t.name, partition);
         return c
-          ? { partition, offset: c.offset, leaderEpoch: c.leaderEpoch, metadata: c.metadata ?? '', errorCode: GroupError.NONE }
-          : { partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: GroupError.NONE };
+          ? { partition, offset: c.offset, leaderEpoch: c.leaderEpoch, metadata: c.metadata ?? '', errorCode: ErrorCode.NONE }
+          : { partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE };
       }),
     })),
   };

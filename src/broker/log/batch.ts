@@ -4,7 +4,7 @@
  */
 import type { BatchHeader, KafkaErrorCode } from './contract.js';
 import { crc32c } from './crc32c.js';
-import { ErrorCode } from './error-codes.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 
 /** Byte positions of the header fields. */
 export const BatchField = {

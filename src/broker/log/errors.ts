@@ -2,7 +2,7 @@
  * Errors the log store throws for a caller's mistake. Each carries the Kafka error code
  * the wire layer should answer with, and a message fit to show a user.
  */
-import { ErrorCode } from './error-codes.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 
 /** Base of the store's user-facing errors; `code` is a Kafka error code. */
 export class LogStoreError extends Error {

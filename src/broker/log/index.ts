@@ -15,7 +15,7 @@ export {
   type ProduceValidationOptions,
 } from './batch.js';
 export { crc32c, crc32cImplementation } from './crc32c.js';
-export { ErrorCode } from './error-codes.js';
+export { ErrorCode } from '../protocol/error-codes.js';
 export { LogStoreError, TopicExistsError, InvalidTopicError, InvalidPartitionsError, DataDirError } from './errors.js';
 export { ProducerStateManager, PRODUCER_WINDOW, type SequenceCheck } from './producer-state.js';
 export { decodeBatch, type DecodedBatch, type DecodedRecord } from './records.js';

@@ -6,7 +6,7 @@
  * Like Kafka since 2.5, a producer the broker has no state for (e.g. after a broker restart)
  * is accepted at whatever sequence it sends, rather than refused with UNKNOWN_PRODUCER_ID.
  */
-import { ErrorCode } from './error-codes.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 
 /** Batches remembered per producer and partition: the Java client's max in-flight under idempotence. */
 export const PRODUCER_WINDOW = 5;

@@ -1,6 +1,7 @@
 /**
  * Kafka error codes the embedded broker answers with (Apache Kafka's Errors.java numbering;
- * see kafka-protocol.md §3.7). Only the ones used here; add as needed.
+ * see kafka-protocol.md §3.7): the one table for the wire layer, the log and the group
+ * coordinator. Only the ones used here; add as needed.
  */
 export const ErrorCode = {
   UNKNOWN_SERVER_ERROR: -1,
@@ -13,6 +14,7 @@ export const ErrorCode = {
   NOT_LEADER_OR_FOLLOWER: 6,
   REQUEST_TIMED_OUT: 7,
   MESSAGE_TOO_LARGE: 10,
+  OFFSET_METADATA_TOO_LARGE: 12,
   COORDINATOR_LOAD_IN_PROGRESS: 14,
   COORDINATOR_NOT_AVAILABLE: 15,
   NOT_COORDINATOR: 16,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeConsumerAssignment } from '../../../src/broker/groups/assignment.js';
-import { GroupError } from '../../../src/broker/groups/error-codes.js';
+import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 import { rig, stableGroupOfOne } from './fixtures.js';
 
 /** Consumer protocol assignment bytes: version, [topic, partitions[]], user data. */
@@ -66,14 +66,14 @@ describe('ListGroups, DescribeGroups, DeleteGroups, snapshot', () => {
     store.createTopic('t', 1);
     const { memberId } = await stableGroupOfOne(coordinator);
     coordinator.offsetCommit({ groupId: 'g', generationId: 1, memberId, groupInstanceId: null, topics: [{ name: 't', partitions: [{ partition: 0, offset: 1n, leaderEpoch: -1, metadata: null }] }] });
-    expect(coordinator.deleteGroup('g')).toBe(GroupError.NON_EMPTY_GROUP);
-    expect(coordinator.deleteGroup('nope')).toBe(GroupError.GROUP_ID_NOT_FOUND);
-    expect(coordinator.deleteGroup('')).toBe(GroupError.INVALID_GROUP_ID);
+    expect(coordinator.deleteGroup('g')).toBe(ErrorCode.NON_EMPTY_GROUP);
+    expect(coordinator.deleteGroup('nope')).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+    expect(coordinator.deleteGroup('')).toBe(ErrorCode.INVALID_GROUP_ID);
     coordinator.leaveGroup('g', [{ memberId, groupInstanceId: null }]);
-    expect(coordinator.deleteGroup('g')).toBe(GroupError.NONE);
+    expect(coordinator.deleteGroup('g')).toBe(ErrorCode.NONE);
     expect(store.committedOffset('g', 't', 0)).toBeUndefined();
     expect(coordinator.listGroups().map((g) => g.groupId)).not.toContain('g');
-    expect(coordinator.deleteGroup('g')).toBe(GroupError.GROUP_ID_NOT_FOUND);
+    expect(coordinator.deleteGroup('g')).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
   });
 
   it('snapshots groups with decoded assignments', async () => {

@@ -1,7 +1,7 @@
 import { onTestFinished } from 'vitest';
 import type { BrokerEvent } from '../../../src/core/events/index.js';
 import { GroupCoordinator } from '../../../src/broker/groups/coordinator.js';
-import { GroupError } from '../../../src/broker/groups/error-codes.js';
+import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 import type { JoinGroupRequest, JoinGroupResult } from '../../../src/broker/groups/types.js';
 import { EmbeddedLogStore } from '../../../src/broker/log/index.js';
 import { ManualScheduler } from './manual-scheduler.js';
@@ -52,7 +52,7 @@ export function joinRequest(overrides: Partial<JoinGroupRequest> = {}): JoinGrou
 /** The v4+ two-step: MEMBER_ID_REQUIRED, then the held join with the given id. */
 export async function newMemberId(coordinator: GroupCoordinator, overrides: Partial<JoinGroupRequest> = {}): Promise<string> {
   const first = await coordinator.joinGroup(joinRequest(overrides));
-  if (first.errorCode !== GroupError.MEMBER_ID_REQUIRED) throw new Error(`expected MEMBER_ID_REQUIRED, got ${first.errorCode}`);
+  if (first.errorCode !== ErrorCode.MEMBER_ID_REQUIRED) throw new Error(`expected MEMBER_ID_REQUIRED, got ${first.errorCode}`);
   return first.memberId;
 }
 
@@ -76,6 +76,6 @@ export async function stableGroupOfOne(coordinator: GroupCoordinator, groupId = 
     protocolName: null,
     assignments: [{ memberId, assignment: Buffer.from('a1') }],
   });
-  if (synced.errorCode !== GroupError.NONE) throw new Error(`sync failed: ${synced.errorCode}`);
+  if (synced.errorCode !== ErrorCode.NONE) throw new Error(`sync failed: ${synced.errorCode}`);
   return joined;
 }

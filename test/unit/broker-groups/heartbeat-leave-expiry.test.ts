@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupError } from '../../../src/broker/groups/error-codes.js';
+import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 import { joinRequest, newMemberId, rig, settled, stableGroupOfOne } from './fixtures.js';
 
 const hb = (memberId: string, generationId = 1, groupId = 'g') => ({ groupId, generationId, memberId, groupInstanceId: null });
@@ -9,11 +9,11 @@ describe('Heartbeat', () => {
     const { coordinator } = await rig();
     const { memberId } = await stableGroupOfOne(coordinator);
     const table: [string, ReturnType<typeof hb>, number][] = [
-      ['current member, Stable', hb(memberId), GroupError.NONE],
-      ['unknown member', hb('nobody'), GroupError.UNKNOWN_MEMBER_ID],
-      ['wrong generation', hb(memberId, 0), GroupError.ILLEGAL_GENERATION],
-      ['unknown group', hb(memberId, 1, 'other'), GroupError.UNKNOWN_MEMBER_ID],
-      ['empty group id', hb(memberId, 1, ''), GroupError.INVALID_GROUP_ID],
+      ['current member, Stable', hb(memberId), ErrorCode.NONE],
+      ['unknown member', hb('nobody'), ErrorCode.UNKNOWN_MEMBER_ID],
+      ['wrong generation', hb(memberId, 0), ErrorCode.ILLEGAL_GENERATION],
+      ['unknown group', hb(memberId, 1, 'other'), ErrorCode.UNKNOWN_MEMBER_ID],
+      ['empty group id', hb(memberId, 1, ''), ErrorCode.INVALID_GROUP_ID],
     ];
     for (const [what, req, code] of table) expect([what, coordinator.heartbeat(req)]).toEqual([what, code]);
   });
@@ -22,11 +22,11 @@ describe('Heartbeat', () => {
     const { coordinator } = await rig();
     const { memberId } = await stableGroupOfOne(coordinator);
     const newcomer = coordinator.joinGroup(joinRequest({ requireKnownMemberId: false }));
-    expect(coordinator.heartbeat(hb(memberId))).toBe(GroupError.REBALANCE_IN_PROGRESS);
+    expect(coordinator.heartbeat(hb(memberId))).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     const rejoined = await coordinator.joinGroup(joinRequest({ memberId }));
     expect(rejoined.generationId).toBe(2);
     expect((await newcomer).generationId).toBe(2);
-    expect(coordinator.heartbeat(hb(memberId, 2))).toBe(GroupError.NONE); // CompletingRebalance
+    expect(coordinator.heartbeat(hb(memberId, 2))).toBe(ErrorCode.NONE); // CompletingRebalance
   });
 
   it('keeps a member alive past its session timeout', async () => {
@@ -34,7 +34,7 @@ describe('Heartbeat', () => {
     const { memberId } = await stableGroupOfOne(coordinator);
     for (let i = 0; i < 5; i++) {
       scheduler.advance(6000);
-      expect(coordinator.heartbeat(hb(memberId))).toBe(GroupError.NONE);
+      expect(coordinator.heartbeat(hb(memberId))).toBe(ErrorCode.NONE);
     }
   });
 });
@@ -49,10 +49,10 @@ describe('session and rebalance timeouts', () => {
     await coordinator.syncGroup({ groupId: 'g', generationId: 1, memberId: a, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
     await sb;
     scheduler.advance(9000);
-    expect(coordinator.heartbeat(hb(a))).toBe(GroupError.NONE);
+    expect(coordinator.heartbeat(hb(a))).toBe(ErrorCode.NONE);
     scheduler.advance(2000); // b: 11 s without a heartbeat
     expect(events).toContainEqual({ type: 'broker.group.member.left', group: 'g', memberId: b, reason: 'session-timeout', ts: 10_000 });
-    expect(coordinator.heartbeat(hb(a))).toBe(GroupError.REBALANCE_IN_PROGRESS);
+    expect(coordinator.heartbeat(hb(a))).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     const rejoined = await coordinator.joinGroup(joinRequest({ memberId: a }));
     expect(rejoined.generationId).toBe(2);
     expect(rejoined.members.map((m) => m.memberId)).toEqual([a]);
@@ -75,7 +75,7 @@ describe('session and rebalance timeouts', () => {
     const rejoinA = coordinator.joinGroup(joinRequest({ memberId: a, protocols: [{ name: 'range', metadata: Buffer.from('changed') }] }));
     for (let i = 0; i < 9; i++) {
       scheduler.advance(3000); // 27 s in all, inside the 30 s rebalance timeout
-      expect(coordinator.heartbeat(hb(b))).toBe(GroupError.REBALANCE_IN_PROGRESS);
+      expect(coordinator.heartbeat(hb(b))).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     }
     expect(await settled(rejoinA)).toBe(false);
     scheduler.advance(3000);
@@ -131,10 +131,10 @@ describe('LeaveGroup', () => {
       { memberId, groupInstanceId: null },
       { memberId: 'nobody', groupInstanceId: null },
     ]);
-    expect(result.members.map((m) => m.errorCode)).toEqual([GroupError.NONE, GroupError.UNKNOWN_MEMBER_ID]);
+    expect(result.members.map((m) => m.errorCode)).toEqual([ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID]);
     expect(coordinator.describeGroup('g').state).toBe('Empty');
-    expect(coordinator.leaveGroup('nope', [{ memberId: 'x', groupInstanceId: null }]).members[0]?.errorCode).toBe(GroupError.UNKNOWN_MEMBER_ID);
-    expect(coordinator.leaveGroup('', []).errorCode).toBe(GroupError.INVALID_GROUP_ID);
+    expect(coordinator.leaveGroup('nope', [{ memberId: 'x', groupInstanceId: null }]).members[0]?.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(coordinator.leaveGroup('', []).errorCode).toBe(ErrorCode.INVALID_GROUP_ID);
   });
 
   it('a leaving member releases a round waiting for it', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupError } from '../../../src/broker/groups/error-codes.js';
+import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 import type { SyncGroupRequest } from '../../../src/broker/groups/types.js';
 import { joinRequest, newMemberId, rig, settled } from './fixtures.js';
 
@@ -11,7 +11,7 @@ describe('JoinGroup', () => {
   it('v4+: a new member gets MEMBER_ID_REQUIRED with an id built from its client id, then joins with it', async () => {
     const { coordinator } = await rig();
     const first = await coordinator.joinGroup(joinRequest({ clientId: 'app' }));
-    expect(first.errorCode).toBe(GroupError.MEMBER_ID_REQUIRED);
+    expect(first.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
     expect(first.memberId).toMatch(/^app-[0-9a-f-]{36}$/);
     expect(coordinator.describeGroup('g').state).toBe('Dead'); // nobody joined yet
 
@@ -49,9 +49,9 @@ describe('JoinGroup', () => {
   });
 
   it.each([
-    ['empty group id', { groupId: '' }, GroupError.INVALID_GROUP_ID],
-    ['zero session timeout', { sessionTimeoutMs: 0 }, GroupError.INVALID_SESSION_TIMEOUT],
-    ['a member id for a group that does not exist', { memberId: 'ghost' }, GroupError.UNKNOWN_MEMBER_ID],
+    ['empty group id', { groupId: '' }, ErrorCode.INVALID_GROUP_ID],
+    ['zero session timeout', { sessionTimeoutMs: 0 }, ErrorCode.INVALID_SESSION_TIMEOUT],
+    ['a member id for a group that does not exist', { memberId: 'ghost' }, ErrorCode.UNKNOWN_MEMBER_ID],
   ])('rejects %s', async (_, overrides, code) => {
     const { coordinator } = await rig();
     expect((await coordinator.joinGroup(joinRequest(overrides))).errorCode).toBe(code);
@@ -59,14 +59,14 @@ describe('JoinGroup', () => {
 
   it('accepts a short (below Kafka 6 s) session timeout', async () => {
     const { coordinator } = await rig();
-    expect((await coordinator.joinGroup(joinRequest({ sessionTimeoutMs: 100 }))).errorCode).toBe(GroupError.MEMBER_ID_REQUIRED);
+    expect((await coordinator.joinGroup(joinRequest({ sessionTimeoutMs: 100 }))).errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
   });
 
   it('answers UNKNOWN_MEMBER_ID for an unknown id in an existing group', async () => {
     const { coordinator } = await rig();
     const a = await newMemberId(coordinator);
     await coordinator.joinGroup(joinRequest({ memberId: a }));
-    expect((await coordinator.joinGroup(joinRequest({ memberId: 'someone-else' }))).errorCode).toBe(GroupError.UNKNOWN_MEMBER_ID);
+    expect((await coordinator.joinGroup(joinRequest({ memberId: 'someone-else' }))).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
   });
 
   it.each([
@@ -76,7 +76,7 @@ describe('JoinGroup', () => {
     const { coordinator } = await rig();
     const a = await newMemberId(coordinator);
     await coordinator.joinGroup(joinRequest({ memberId: a }));
-    expect((await coordinator.joinGroup(joinRequest(overrides))).errorCode).toBe(GroupError.INCONSISTENT_GROUP_PROTOCOL);
+    expect((await coordinator.joinGroup(joinRequest(overrides))).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
   });
 
   it('picks the protocol most members prefer among those all support', async () => {
@@ -108,7 +108,7 @@ describe('JoinGroup', () => {
 
     const leaderRejoin = coordinator.joinGroup(joinRequest({ memberId: a }));
     expect(coordinator.describeGroup('g').state).toBe('PreparingRebalance');
-    expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: b, groupInstanceId: null })).toBe(GroupError.REBALANCE_IN_PROGRESS);
+    expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: b, groupInstanceId: null })).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     const followerRejoin = coordinator.joinGroup(joinRequest({ memberId: b }));
     const [ra, rb] = await Promise.all([leaderRejoin, followerRejoin]);
     expect([ra.generationId, rb.generationId]).toEqual([2, 2]);
@@ -184,11 +184,11 @@ describe('SyncGroup', () => {
   });
 
   it.each([
-    ['an unknown member', { memberId: 'nobody' }, GroupError.UNKNOWN_MEMBER_ID],
-    ['a wrong generation', { generationId: 7 }, GroupError.ILLEGAL_GENERATION],
-    ['another protocol name (v5)', { protocolName: 'roundrobin' }, GroupError.INCONSISTENT_GROUP_PROTOCOL],
-    ['another protocol type (v5)', { protocolType: 'connect' }, GroupError.INCONSISTENT_GROUP_PROTOCOL],
-    ['an unknown group', { groupId: 'other' }, GroupError.UNKNOWN_MEMBER_ID],
+    ['an unknown member', { memberId: 'nobody' }, ErrorCode.UNKNOWN_MEMBER_ID],
+    ['a wrong generation', { generationId: 7 }, ErrorCode.ILLEGAL_GENERATION],
+    ['another protocol name (v5)', { protocolName: 'roundrobin' }, ErrorCode.INCONSISTENT_GROUP_PROTOCOL],
+    ['another protocol type (v5)', { protocolType: 'connect' }, ErrorCode.INCONSISTENT_GROUP_PROTOCOL],
+    ['an unknown group', { groupId: 'other' }, ErrorCode.UNKNOWN_MEMBER_ID],
   ])('rejects %s', async (_, overrides, code) => {
     const { coordinator } = await rig();
     const a = await newMemberId(coordinator);
@@ -203,8 +203,8 @@ describe('SyncGroup', () => {
     await Promise.all([coordinator.joinGroup(joinRequest({ memberId: a })), coordinator.joinGroup(joinRequest({ memberId: b }))]);
     const follower = coordinator.syncGroup(syncRequest({ memberId: b }));
     const c = coordinator.joinGroup(joinRequest({ requireKnownMemberId: false }));
-    expect((await follower).errorCode).toBe(GroupError.REBALANCE_IN_PROGRESS);
-    expect((await coordinator.syncGroup(syncRequest({ memberId: a }))).errorCode).toBe(GroupError.REBALANCE_IN_PROGRESS);
+    expect((await follower).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect((await coordinator.syncGroup(syncRequest({ memberId: a }))).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
     await Promise.all([coordinator.joinGroup(joinRequest({ memberId: a })), coordinator.joinGroup(joinRequest({ memberId: b }))]);
     expect((await c).generationId).toBe(2);
   });
@@ -219,7 +219,7 @@ describe('held requests', () => {
     const held = coordinator.joinGroup(joinRequest({ memberId: a }), abort.signal);
     expect(await settled(held)).toBe(false);
     abort.abort();
-    expect((await held).errorCode).toBe(GroupError.REBALANCE_IN_PROGRESS);
+    expect((await held).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
   });
 
   it('are released with COORDINATOR_NOT_AVAILABLE on stop, which clears every timer and is idempotent', async () => {
@@ -230,8 +230,8 @@ describe('held requests', () => {
     expect(scheduler.pending).toBeGreaterThan(0);
     await coordinator.stop();
     await coordinator.stop();
-    expect((await held).errorCode).toBe(GroupError.COORDINATOR_NOT_AVAILABLE);
+    expect((await held).errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     expect(scheduler.pending).toBe(0);
-    expect((await coordinator.joinGroup(joinRequest())).errorCode).toBe(GroupError.COORDINATOR_NOT_AVAILABLE);
+    expect((await coordinator.joinGroup(joinRequest())).errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupError } from '../../../src/broker/groups/error-codes.js';
+import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 import type { OffsetCommitRequest } from '../../../src/broker/groups/types.js';
 import { joinRequest, newMemberId, rig, stableGroupOfOne } from './fixtures.js';
 
@@ -21,7 +21,7 @@ describe('OffsetCommit / OffsetFetch', () => {
     store.createTopic('t', 2);
     const c = commit();
     c.topics[0]!.partitions[0]!.leaderEpoch = 3;
-    expect(errorOf(coordinator.offsetCommit(c))).toBe(GroupError.NONE);
+    expect(errorOf(coordinator.offsetCommit(c))).toBe(ErrorCode.NONE);
     expect(coordinator.offsetFetch('g', [{ name: 't', partitions: [0, 1] }])).toEqual({
       errorCode: 0,
       topics: [
@@ -59,29 +59,29 @@ describe('OffsetCommit / OffsetFetch', () => {
     store.createTopic('t', 1);
     const c = commit();
     c.topics[0]!.partitions[0]!.metadata = 'x'.repeat(4097);
-    expect(errorOf(coordinator.offsetCommit(c))).toBe(GroupError.OFFSET_METADATA_TOO_LARGE);
+    expect(errorOf(coordinator.offsetCommit(c))).toBe(ErrorCode.OFFSET_METADATA_TOO_LARGE);
   });
 
   it('validates commits against the group as Kafka does', async () => {
     const { coordinator, store } = await rig();
     store.createTopic('t', 1);
     // no group yet
-    expect(errorOf(coordinator.offsetCommit(commit({ groupId: 'standalone' })))).toBe(GroupError.NONE);
-    expect(errorOf(coordinator.offsetCommit(commit({ groupId: 'nogroup', generationId: 3, memberId: 'm' })))).toBe(GroupError.ILLEGAL_GENERATION);
+    expect(errorOf(coordinator.offsetCommit(commit({ groupId: 'standalone' })))).toBe(ErrorCode.NONE);
+    expect(errorOf(coordinator.offsetCommit(commit({ groupId: 'nogroup', generationId: 3, memberId: 'm' })))).toBe(ErrorCode.ILLEGAL_GENERATION);
 
     const { memberId } = await stableGroupOfOne(coordinator);
     const table: [string, Partial<OffsetCommitRequest>, number][] = [
-      ['current member and generation', { memberId, generationId: 1 }, GroupError.NONE],
-      ['wrong generation', { memberId, generationId: 2 }, GroupError.ILLEGAL_GENERATION],
-      ['unknown member', { memberId: 'nobody', generationId: 1 }, GroupError.UNKNOWN_MEMBER_ID],
-      ['admin commit while the group has members', { generationId: -1, memberId: '' }, GroupError.UNKNOWN_MEMBER_ID],
+      ['current member and generation', { memberId, generationId: 1 }, ErrorCode.NONE],
+      ['wrong generation', { memberId, generationId: 2 }, ErrorCode.ILLEGAL_GENERATION],
+      ['unknown member', { memberId: 'nobody', generationId: 1 }, ErrorCode.UNKNOWN_MEMBER_ID],
+      ['admin commit while the group has members', { generationId: -1, memberId: '' }, ErrorCode.UNKNOWN_MEMBER_ID],
     ];
     for (const [what, overrides, code] of table) expect([what, errorOf(coordinator.offsetCommit(commit(overrides)))]).toEqual([what, code]);
 
     // CompletingRebalance: the member has the new generation but no assignment yet
     coordinator.joinGroup(joinRequest({ requireKnownMemberId: false }));
     await coordinator.joinGroup(joinRequest({ memberId }));
-    expect(errorOf(coordinator.offsetCommit(commit({ memberId, generationId: 2 })))).toBe(GroupError.REBALANCE_IN_PROGRESS);
+    expect(errorOf(coordinator.offsetCommit(commit({ memberId, generationId: 2 })))).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
   });
 
   it('accepts an admin commit (generation -1) once the group is Empty again', async () => {
@@ -89,7 +89,7 @@ describe('OffsetCommit / OffsetFetch', () => {
     store.createTopic('t', 1);
     const { memberId } = await stableGroupOfOne(coordinator);
     coordinator.leaveGroup('g', [{ memberId, groupInstanceId: null }]);
-    expect(errorOf(coordinator.offsetCommit(commit({}, 42n)))).toBe(GroupError.NONE);
+    expect(errorOf(coordinator.offsetCommit(commit({}, 42n)))).toBe(ErrorCode.NONE);
     expect(store.committedOffset('g', 't', 0)?.offset).toBe(42n);
   });
 
@@ -102,6 +102,6 @@ describe('OffsetCommit / OffsetFetch', () => {
     scheduler.advance(8000);
     coordinator.offsetCommit(commit({ memberId, generationId: 1 }));
     scheduler.advance(8000);
-    expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId, groupInstanceId: null })).toBe(GroupError.NONE);
+    expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId, groupInstanceId: null })).toBe(ErrorCode.NONE);
   });
 });

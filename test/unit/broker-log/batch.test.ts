@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBatchHeader, setBaseOffset, validateProducedBatch } from '../../../src/broker/log/batch.js';
-import { ErrorCode } from '../../../src/broker/log/error-codes.js';
+import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 import { encodeBatch } from '../../helpers/record-batch.js';
 
 const opts = { produceVersion: 9, maxMessageBytes: 1024 * 1024 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProducerStateManager } from '../../../src/broker/log/producer-state.js';
-import { ErrorCode } from '../../../src/broker/log/error-codes.js';
+import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 
 describe('idempotent producer state', () => {
   it('allocates distinct producer ids with epoch 0', () => {
