@@ -1,16 +1,21 @@
 /** Semantic checks of the `kafka:` section. */
 import { asList, type CheckContext } from './check-context.js';
 import type { RawConfig } from './schema.js';
+import { topicNameRule } from '../util/topic-name.js';
 
-/** Kafka's own rule for topic names. */
-const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
-
-/** Why `name` cannot be a Kafka topic, or undefined. */
+/** Why `name` cannot be a Kafka topic, or undefined (Kafka's rule: util/topic-name.ts). */
 export function topicNameProblem(name: string): string | undefined {
-  if (name === '.' || name === '..') return `'${name}' is reserved`;
-  if (name.length > 249) return 'it is longer than 249 characters';
-  if (!TOPIC_NAME.test(name)) return 'use only letters, digits, ".", "_" and "-"';
-  return undefined;
+  switch (topicNameRule(name)) {
+    case null:
+      return undefined;
+    case 'reserved':
+      return `'${name}' is reserved`;
+    case 'too-long':
+      return 'it is longer than 249 characters';
+    case 'empty':
+    case 'illegal-characters':
+      return 'use only letters, digits, ".", "_" and "-"';
+  }
 }
 
 /** Checks brokers, topics and persistence settings. */
