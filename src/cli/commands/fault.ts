@@ -1,3 +1,4 @@
+import { parseDuration } from '../../config/index.js';
 import type { FaultRuleInput, FaultRuleView } from '../../core/contracts.js';
 import type { CliIO } from '../io.js';
 import { UserError } from '../errors.js';
@@ -104,11 +105,11 @@ function number(flag: string, text: string): number {
   return n;
 }
 
+/** A duration as devmode.yaml writes them (`2s`, `500ms`, `1m30s`), or plain milliseconds. */
 function durationMs(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  if (!m) throw new UserError(`'${text}' is not a duration (like 500ms, 2s)`, 2);
-  const n = Number(m[1]);
-  return m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n;
+  const ms = parseDuration(/^\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+  if (ms === undefined) throw new UserError(`'${text}' is not a duration (like 500ms, 2s)`, 2);
+  return ms;
 }
 
 function describe(rule: FaultRuleView): string {
