@@ -1,7 +1,7 @@
 /** The supervisor's public face: what system/ wires. */
 export { Supervisor, type SupervisorOptions } from './supervisor.js';
 export { InstanceSlot, type SlotSpec, type SwapHandle } from './instance-slot.js';
-export { ManagedProcess, type ManagedProcessOptions, type GroupTracker } from './managed-process.js';
+export { ManagedProcess, describeExit, type ManagedProcessOptions, type GroupTracker } from './managed-process.js';
 export { Watchdog, type WatchdogOptions } from './watchdog.js';
 export { Backoff, DEFAULT_BACKOFF, shouldRestart, type BackoffOptions, type RestartDecision, type RestartPolicy } from './backoff.js';
 export { InstanceFailedError, instanceLabel, type ExitInfo } from './exit-info.js';

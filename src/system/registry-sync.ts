@@ -1,5 +1,6 @@
 import type { Bus } from '../core/bus.js';
 import type { Registry } from '../locator/registry.js';
+import { describeExit } from '../supervisor/index.js';
 
 /**
  * Keeps the locator's registry in step with the supervisor's instance events, so that the
@@ -30,13 +31,8 @@ export function syncRegistry(bus: Bus, registry: Registry, host: string): () => 
         return;
       case 'exited':
       case 'crash-loop':
-        registry.setState(service, instance, 'down', event.detail ?? describeExit(event.exit));
+        registry.setState(service, instance, 'down', event.detail ?? (event.exit ? describeExit(event.exit.code, event.exit.signal) : 'exited'));
         return;
     }
   });
-}
-
-function describeExit(exit: { code: number | null; signal: string | null } | undefined): string {
-  if (!exit) return 'exited';
-  return exit.signal ? `exited on signal ${exit.signal}` : `exited with code ${exit.code}`;
 }
