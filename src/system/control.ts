@@ -135,7 +135,7 @@ export class SystemController implements SystemControl {
   }
 
   captureOn(target: { caller?: string; callee?: string }): void {
-    if (!this.#deps.capture) throw Object.assign(new Error('capture is not available here'), { userError: true, status: 409 });
+    if (!this.#deps.capture) throw new CommandRefusedError('body capture is not available in this system', 'it needs the mesh (devmode up)');
     this.#deps.capture.enable(target);
   }
 
