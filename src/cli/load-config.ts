@@ -20,11 +20,13 @@ export async function loadConfigFor(file: string | undefined, io: CliIO): Promis
   const relative = path.relative(io.cwd, configFile);
   const shown = io.cwd === process.cwd() && relative && !relative.startsWith('..') ? relative : configFile;
   const result = await loadConfigWithWarnings(shown);
-  const color = shouldColor(io.stderr, io.env);
-  const source = await readFile(configFile, 'utf8').catch(() => undefined);
+  const diagnostics = result.ok ? result.value.warnings : result.error;
+  // The file is read again only to quote lines in messages, so only when there are any.
+  const source = diagnostics.length > 0 ? await readFile(configFile, 'utf8').catch(() => undefined) : undefined;
+  const printed = formatDiagnostics(diagnostics, { color: shouldColor(io.stderr, io.env), ...(source !== undefined ? { source } : {}) });
   if (!result.ok) {
-    throw new UserError(`${result.error.length === 1 ? 'the config has a mistake' : 'the config has mistakes'}:\n${formatDiagnostics(result.error, { color, ...(source !== undefined ? { source } : {}) }).trimEnd()}`, EXIT_CONFIG_ERROR);
+    throw new UserError(`${result.error.length === 1 ? 'the config has a mistake' : 'the config has mistakes'}:\n${printed.trimEnd()}`, EXIT_CONFIG_ERROR);
   }
-  if (result.value.warnings.length > 0) io.stderr.write(formatDiagnostics(result.value.warnings, { color, ...(source !== undefined ? { source } : {}) }));
+  if (diagnostics.length > 0) io.stderr.write(printed);
   return result.value.config;
 }
