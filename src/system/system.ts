@@ -5,6 +5,7 @@ import type { InstanceRef } from '../core/events/index.js';
 import { AdminServer, adminRecordPath } from '../admin/index.js';
 import { createBroker, type BrokerHandle } from '../broker/index.js';
 import { SystemController } from './control.js';
+import { startOrder } from '../config/graph.js';
 import { Gateway } from '../gateway/gateway.js';
 import { Registry } from '../locator/registry.js';
 import { LocatorServer } from '../locator/server.js';
@@ -98,10 +99,6 @@ export class System {
   /** For `devmode test`: one URL per service, through the mesh as the external caller. */
   get externalServiceUrls(): ReadonlyMap<string, string> {
     return this.#externalUrls;
-  }
-
-  get broker(): BrokerHandle | undefined {
-    return this.#broker;
   }
 
   /**
@@ -247,7 +244,10 @@ export class System {
       return results.every((r) => r === null);
     };
     for (const service of managed) startedOf.set(service.name, deferred<boolean>());
-    for (const service of orderByDependencies(managed)) {
+    const byName = new Map(managed.map((s) => [s.name, s]));
+    for (const name of startOrder(config).flat()) {
+      const service = byName.get(name);
+      if (!service) continue;
       const ready = startService(service);
       // A service that never got as far as starting releases its 'started' dependents too.
       void ready.then((ok) => startedOf.get(service.name)?.resolve(ok));
@@ -373,33 +373,6 @@ export class System {
     }
     return undefined;
   }
-
-  /** For views: the supervisor's slots of a service (state, pid, port). */
-  slots(service?: string): InstanceSlot[] {
-    return this.#supervisor.slots(service);
-  }
-
-  ref(service: string, instance: number): InstanceRef {
-    return { service, instance };
-  }
-}
-
-/** Services in an order where each comes after its dependencies (config validation rejected cycles). */
-function orderByDependencies(services: readonly ManagedServiceConfig[]): ManagedServiceConfig[] {
-  const byName = new Map(services.map((s) => [s.name, s]));
-  const seen = new Set<string>();
-  const out: ManagedServiceConfig[] = [];
-  const visit = (s: ManagedServiceConfig) => {
-    if (seen.has(s.name)) return;
-    seen.add(s.name);
-    for (const d of s.dependsOn) {
-      const dep = byName.get(d);
-      if (dep) visit(dep);
-    }
-    out.push(s);
-  };
-  services.forEach(visit);
-  return out;
 }
 
 function rethrowAsStartError(error: unknown): never {
