@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { sendJson, sendJsonOnSocket } from '../net/json-response.js';
 import { STATUS_CODES } from 'node:http';
 import type { Route } from './routes.js';
 
@@ -62,11 +63,11 @@ function quality(accept: string, type: string, subtype: string): number {
 
 /** Writes a gateway error as JSON, or as a small HTML page when the client prefers HTML. */
 export function sendError(req: IncomingMessage, res: ServerResponse, error: GatewayError): number {
-  if (res.headersSent || res.destroyed) return error.status;
-  const html = prefersHtml(req.headers.accept);
-  const text = html ? renderHtml(error) : JSON.stringify(error.body);
+  if (!prefersHtml(req.headers.accept)) return sendJson(res, error.status, error.body, error.headers, req.method !== 'HEAD');
+  if (res.headersSent || res.destroyed) return 0;
+  const text = renderHtml(error);
   res.writeHead(error.status, {
-    'content-type': html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
+    'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
     ...error.headers,
@@ -77,12 +78,7 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Gate
 
 /** Writes a gateway error on a raw socket (a WebSocket upgrade that cannot be served) and closes it. */
 export function sendErrorOnSocket(socket: Duplex, error: GatewayError): void {
-  if (socket.destroyed) return;
-  const text = JSON.stringify(error.body);
-  socket.end(
-    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
-      `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
-  );
+  sendJsonOnSocket(socket, error.status, error.body);
 }
 
 function renderHtml(error: GatewayError): string {

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HttpListener, type BoundAddress } from '../net/http-server.js';
+import { sendJson } from '../net/json-response.js';
 import type { Registry } from './registry.js';
 import { parseRegistration } from './registration.js';
 
@@ -142,10 +143,7 @@ export class LocatorServer {
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  sendJson(res, status, body);
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

@@ -5,6 +5,7 @@ import type { FaultDecider, FaultDecision, InstanceResolver } from '../core/cont
 import type { DevmodeEvent, Endpoint } from '../core/events/index.js';
 import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { HttpListener } from '../net/http-server.js';
+import { sendJson, sendJsonOnSocket } from '../net/json-response.js';
 import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
 import { wsClosedEvent } from '../net/proxy/ws-proxy.js';
 import { pickInstance, withRetry, type NoInstance } from '../net/upstream.js';
@@ -275,11 +276,11 @@ export class MeshEdge {
     );
     if (!('result' in outcome)) {
       const { status, body } = describeNoInstance(outcome);
-      return writeSocketJson(socket, status, body);
+      return sendJsonOnSocket(socket, status, body);
     }
     const { result, target } = outcome;
     if (result.kind === 'failed') {
-      return writeSocketJson(socket, 502, { error: `service '${o.callee}' is unavailable`, service: o.callee, reason: result.code ?? result.error.message });
+      return sendJsonOnSocket(socket, 502, { error: `service '${o.callee}' is unavailable`, service: o.callee, reason: result.code ?? result.error.message });
     }
     if (result.kind !== 'upgraded') return;
     this.#publish({ type: 'ws.opened', id, caller: o.caller, callee: { service: o.callee, instance: target.instance }, path: req.url ?? '/', ts: Date.now() });
@@ -317,19 +318,3 @@ function describeNoInstance(none: NoInstance): { status: number; body: { error: 
     : { status: 503, body: { error: `service '${none.service}' was not ready within ${none.waitedMs} ms`, service: none.service, reason: none.reason } };
 }
 
-function sendJson(res: ServerResponse, status: number, body: object): number {
-  const text = JSON.stringify(body) + '\n';
-  if (res.headersSent) {
-    res.destroy();
-    return 0;
-  }
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-  return Buffer.byteLength(text);
-}
-
-function writeSocketJson(socket: Duplex, status: number, body: object): void {
-  const text = JSON.stringify(body) + '\n';
-  if (!socket.writable) return void socket.destroy();
-  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
-}

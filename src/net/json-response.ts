@@ -1,0 +1,32 @@
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/**
+ * devmode's own JSON answers (no route, service down, not ready in time, locator misses):
+ * one writer for the gateway, the mesh and the locator. Returns the bytes written; when an
+ * answer has already begun, the exchange is cut instead (no second head can be sent).
+ */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, withBody = true): number {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return 0;
+  }
+  const text = JSON.stringify(body) + '\n';
+  const length = Buffer.byteLength(text);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': length, 'cache-control': 'no-store', ...headers });
+  res.end(withBody ? text : undefined);
+  return length;
+}
+
+/** The same on a raw socket (a WebSocket upgrade that cannot be served), then closes it. */
+export function sendJsonOnSocket(socket: Duplex, status: number, body: unknown): void {
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const text = JSON.stringify(body) + '\n';
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+  );
+}
