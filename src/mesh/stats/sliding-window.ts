@@ -1,3 +1,4 @@
+import type { EdgeStatsView } from '../../core/contracts.js';
 import { BUCKETS, bucketOf, quantile } from './log-histogram.js';
 
 interface Slot {
@@ -8,17 +9,8 @@ interface Slot {
   latency: Uint32Array;
 }
 
-/** What a window holds now. */
-export interface WindowSnapshot {
-  requests: number;
-  ratePerSec: number;
-  errors: number;
-  /** errors / requests, 0..1 */
-  errorRate: number;
-  p50: number;
-  p95: number;
-  p99: number;
-}
+/** What a window holds now: an edge's figures without its names (errorRate 0..1). */
+export type WindowSnapshot = Omit<EdgeStatsView, 'caller' | 'callee'>;
 
 /**
  * Requests, errors and a latency histogram over the last `seconds` seconds, in one slot
