@@ -1,8 +1,7 @@
 import type { ListenerConfig, SystemConfig } from '../config/types.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { allocatePort, derivePort } from '../net/ports.js';
 
-/** The ports devmode's own listeners take when the config does not fix them (Lagom's, where Lagom had one). */
-export const DEFAULT_PORTS = { gateway: 9000, locator: 9008, admin: 9001 } as const;
 
 export interface PortPlan {
   gateway: number;
@@ -23,9 +22,9 @@ export async function planPorts(config: SystemConfig): Promise<PortPlan> {
   const reserved = new Set<number>();
   const listener = (l: ListenerConfig, preferred: number, wanted: string) =>
     allocatePort({ preferred: l.port ?? preferred, fixed: l.port !== null, host: l.host, reserved, wanted });
-  const gateway = await listener(config.gateway, DEFAULT_PORTS.gateway, 'the gateway');
-  const locator = await listener(config.locator, DEFAULT_PORTS.locator, 'the locator');
-  const admin = await listener(config.admin, DEFAULT_PORTS.admin, 'the admin API');
+  const gateway = await listener(config.gateway, DEFAULTS.gateway.port, 'the gateway');
+  const locator = await listener(config.locator, DEFAULTS.locator.port, 'the locator');
+  const admin = await listener(config.admin, DEFAULTS.admin.port, 'the admin API');
   const instances = new Map<string, number[]>();
   for (const service of config.services) {
     if (service.kind !== 'managed') continue;
