@@ -13,7 +13,7 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node22',
   // Native bindings, packages loaded only in container/external modes, and kafkajs, whose
   // internals record-fetcher.ts requires by path, stay in node_modules.
   external: ['@node-rs/crc32', 'testcontainers', '@testcontainers/kafka', 'kafkajs', 'ink', 'react'],

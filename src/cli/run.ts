@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { CliIO } from './io.js';
 import { UserError } from './errors.js';
 import { USAGE } from './usage.js';
+import { asksForHelp, helpFor } from './help.js';
 
 /** A subcommand: parses its own flags from `args` and returns the process exit code. */
 export type Command = (args: string[], io: CliIO, signal: AbortSignal) => Promise<number>;
@@ -13,18 +14,29 @@ export type Command = (args: string[], io: CliIO, signal: AbortSignal) => Promis
  */
 export async function runCli(argv: string[], io: CliIO, signal: AbortSignal): Promise<number> {
   const [name, ...rest] = argv;
+  const commandHelp = name === undefined ? undefined : helpFor(name);
+  if (commandHelp !== undefined && asksForHelp(rest)) {
+    io.stdout.write(commandHelp);
+    return 0;
+  }
   switch (name) {
     case undefined:
     case 'help':
     case '--help':
-    case '-h':
-      io.stdout.write(USAGE);
+    case '-h': {
+      // `devmode help up` is `devmode up --help`
+      const topic = name === 'help' && rest[0] !== undefined ? helpFor(rest[0]) : undefined;
+      if (name === 'help' && rest[0] !== undefined && topic === undefined) {
+        throw new UserError(`unknown command '${rest[0]}'; run 'devmode help' for the list`, 2);
+      }
+      io.stdout.write(topic ?? USAGE);
       return name === undefined ? 1 : 0;
+    }
     case '--version':
     case '-v':
     case 'version': {
       const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-      io.stdout.write(`devmode ${pkg.version}\n`);
+      io.stdout.write(`devmode ${pkg.version} (Node ${process.versions.node})\n`);
       return 0;
     }
     case 'up':

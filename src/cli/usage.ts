@@ -21,7 +21,7 @@ Usage:
                                          disturb traffic on purpose: --delay 200ms, --status 503,
                                          --abort, --drop, --cut, --broker-down, --produce-error T,
                                          --delivery-delay T:2s, --pause-group G (devmode fault add)
-  devmode help | --help                  this text
+  devmode help [COMMAND] | --help         this text, or a command's (also: devmode COMMAND --help)
   devmode --version
 
 Options:

@@ -14,7 +14,9 @@ export interface PortHolder {
  * (no lsof, another user's process, not Linux). Only used to word an error, so it never throws.
  */
 export async function findPortHolder(port: number): Promise<PortHolder | null> {
-  return (await fromLsof(port)) ?? (await portHolderFromProc(port));
+  const holder = (await fromLsof(port)) ?? (await portHolderFromProc(port));
+  if (!holder) return null;
+  return { pid: holder.pid, command: (await programName(holder.pid)) ?? holder.command };
 }
 
 function fromLsof(port: number): Promise<PortHolder | null> {
@@ -79,4 +81,13 @@ export async function portHolderFromProc(port: number): Promise<PortHolder | nul
     }
   }
   return null;
+}
+
+/**
+ * The program a process runs, as `ps` shows it: the base name of argv[0]. lsof and /proc's
+ * `comm` name the main thread instead, and Node 22+ calls its main thread `MainThread`.
+ */
+async function programName(pid: number): Promise<string | undefined> {
+  const argv0 = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0')[0] ?? '';
+  return argv0 ? argv0.slice(argv0.lastIndexOf('/') + 1) : undefined;
 }

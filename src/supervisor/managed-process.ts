@@ -220,7 +220,7 @@ export class ManagedProcess {
         }),
       );
     }
-    child.once('exit', (code, signal) => {
+    child.nodeChildProcess.once('exit', (code, signal) => {
       // Output the leader wrote just before exiting may still be in the pipe; give it a moment,
       // but do not wait for grandchildren that keep the pipe open.
       const settle = new Promise((resolve) => setTimeout(resolve, 200).unref());

@@ -1,4 +1,7 @@
-/** A promise with its resolve and reject exposed (Node 20 has no Promise.withResolvers). */
+/**
+ * A promise with its resolve and reject exposed (Promise.withResolvers), which also says
+ * whether it has settled: the group coordinator and the reload queue ask.
+ */
 export interface Deferred<T> {
   readonly promise: Promise<T>;
   resolve(value: T): void;
@@ -7,22 +10,15 @@ export interface Deferred<T> {
 }
 
 export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
+  const { promise, resolve, reject } = Promise.withResolvers<T>();
   let settled = false;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
   return {
     promise,
     resolve(value) {
-      if (settled) return;
       settled = true;
       resolve(value);
     },
     reject(reason) {
-      if (settled) return;
       settled = true;
       reject(reason);
     },

@@ -58,7 +58,7 @@ export class BuildRunner {
     child.all?.on('data', (chunk: string) => output.push(chunk));
     // A descendant that keeps the pipe open would delay the result forever: once the
     // shell exits, whatever is left of its group goes too.
-    child.once('exit', () => killGroup(child.pid, 'SIGKILL'));
+    child.nodeChildProcess.once('exit', () => killGroup(child.pid, 'SIGKILL'));
     current.done = child.then((result) => {
       const ms = Math.round(performance.now() - started);
       process.removeListener('exit', onExit);

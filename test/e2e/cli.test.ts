@@ -2,10 +2,11 @@
  * The CLI as a user meets it: config mistakes (exit 2, file:line:col, no stack trace),
  * `devmode test` exit codes and environment, a busy fixed port, unknown commands.
  */
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, FREE_PORTS, runDevmode, tempProject } from '../helpers/devmode-rig.js';
+import { FIXTURES, FREE_PORTS, REPO, runDevmode, tempProject } from '../helpers/devmode-rig.js';
 
 const WEB = path.join(FIXTURES, 'e2e/web.mjs');
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
@@ -116,5 +117,37 @@ ${FREE_PORTS}`,
     const f = await runDevmode(['up', '--nope'], dir);
     expect(f.code).toBe(2);
     expect(f.stderr).toMatch(/--nope/);
+  });
+
+  it("prints each command's usage for --help (and for devmode help CMD) and exits 0", async () => {
+    const dir = tempProject();
+    const commands = ['up', 'test', 'check', 'kafka', 'clean', 'status', 'ps', 'wait', 'events', 'logs', 'restart', 'fault'];
+    for (const command of commands) {
+      const r = await runDevmode([command, '--help'], dir);
+      expect(r.code, `${command} --help: ${r.stderr}`).toBe(0);
+      const name = command === 'ps' ? 'status' : command;
+      expect(r.stdout).toMatch(new RegExp(`^devmode ${name}[: ]`));
+      expect(r.stdout).toMatch(new RegExp(`Usage: devmode ${name}`));
+    }
+    const kafka = await runDevmode(['help', 'kafka'], dir);
+    expect(kafka.code).toBe(0);
+    expect(kafka.stdout).toMatch(/--data-dir DIR/);
+    // after `--`, --help belongs to the command devmode test runs
+    expect((await runDevmode(['help', 'nosuch'], dir)).code).toBe(2);
+  });
+
+  it('names the Node it runs on in --version, and refuses an old Node in one line', async () => {
+    const dir = tempProject();
+    const r = await runDevmode(['--version'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`devmode 0.1.0 (Node ${process.versions.node})`);
+    // An old Node, as bin/devmode.js sees it (process.versions.node set before it runs).
+    const old = spawnSync(
+      process.execPath,
+      ['--import', "data:text/javascript,Object.defineProperty(process.versions,'node',{value:'20.20.2'})", path.join(REPO, 'bin/devmode.js'), 'up'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(old.status).toBe(1);
+    expect(old.stderr).toBe('devmode needs Node 22.22 or newer; this is Node 20.20.2\n');
   });
 });

@@ -7,7 +7,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { devmode, FIXTURES, runDevmode, tempProject } from '../helpers/devmode-rig.js';
 import { describeKcat, kcat } from '../helpers/kcat.js';
+import { itWith } from '../helpers/tools.js';
 import { waitForPortFree } from '../helpers/processes.js';
+
+const itKcat = itWith('kcat');
 
 const WEB = path.join(FIXTURES, 'e2e/web.mjs');
 
@@ -18,7 +21,7 @@ async function standalone(dir: string, extra: string[] = []) {
 }
 
 describe('devmode kafka', () => {
-  it('runs a broker that kcat produces to and consumes from, and stops cleanly', async () => {
+  itKcat('runs a broker that kcat produces to and consumes from, and stops cleanly', async () => {
     const dir = tempProject();
     const { dm, bootstrap } = await standalone(dir);
     const lines = Array.from({ length: 50 }, (_, i) => `k${i}:v${i}`).join('\n') + '\n';
@@ -32,7 +35,7 @@ describe('devmode kafka', () => {
     await waitForPortFree(Number(bootstrap.split(':')[1]));
   });
 
-  it('keeps topics and messages in --data-dir across restarts', async () => {
+  itKcat('keeps topics and messages in --data-dir across restarts', async () => {
     const dir = tempProject();
     const data = path.join(dir, 'kafka-data');
     const first = await standalone(dir, ['--data-dir', data]);
@@ -49,7 +52,7 @@ describe('devmode kafka', () => {
     await second.dm.exited;
   });
 
-  it('devmode up with kafka.persist keeps messages across runs; devmode clean wipes them', async () => {
+  itKcat('devmode up with kafka.persist keeps messages across runs; devmode clean wipes them', async () => {
     const dir = tempProject({
       'devmode.yaml': `name: persist-${process.pid}
 services:

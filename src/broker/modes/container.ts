@@ -23,9 +23,8 @@ export interface ContainerBrokerOptions {
 }
 
 /**
- * A real Kafka in a container, through @testcontainers/kafka (11.x: the last line that
- * imports on Node 20). Testcontainers' reaper removes the container if devmode dies
- * without calling stop().
+ * A real Kafka in a container, through @testcontainers/kafka 12. Testcontainers' reaper
+ * removes the container if devmode dies without calling stop().
  */
 export class ContainerBroker extends BrokerBase {
   readonly mode = 'container';

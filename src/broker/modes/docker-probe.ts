@@ -16,8 +16,8 @@ export const DEFAULT_DOCKER_PROBE_TIMEOUT_MS = 3000;
 /**
  * Asks testcontainers whether a container engine answers, without ever throwing.
  *
- * The import itself is guarded: testcontainers 12 crashes at import on Node 20, and the
- * package may be missing from a slim install; both mean "no engine". The lookup is raced
+ * The import itself is guarded: the package may be missing from a slim install, which
+ * means "no engine". The lookup is raced
  * against our own timer because a DOCKER_HOST that accepts connections but never answers
  * would otherwise hang start-up.
  */

@@ -95,26 +95,24 @@ export interface ResponseHead {
 }
 
 /**
- * Converts undici's raw response headers (`[name, value, ...]` Buffers) to the object
- * `res.writeHead` takes, minus hop-by-hop headers and those the Connection header
- * names. A repeated header (set-cookie) becomes an array, so each value is sent.
+ * Converts undici's response headers to the object `res.writeHead` takes, minus
+ * hop-by-hop headers and those the Connection header names. A repeated header
+ * (set-cookie) stays an array, so each value is sent.
  */
-export function downstreamResponseHead(raw: readonly Buffer[]): ResponseHead {
+export function downstreamResponseHead(upstream: IncomingHttpHeaders): ResponseHead {
   const headers: OutgoingHttpHeaders = {};
   let contentLength = -1;
   let named: string[] | undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1').toLowerCase();
-    const value = raw[i + 1]!.toString('latin1');
+  // undici gives the names lower-cased and repeated headers as arrays.
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined) continue;
     if (HOP_BY_HOP.has(name)) {
-      if (name === 'connection') named = connectionTokens(value);
+      if (name === 'connection') named = connectionTokens(Array.isArray(value) ? value.join(',') : value);
       continue;
     }
-    if (name === 'content-length') contentLength = Number(value);
-    const prior = headers[name];
-    if (prior === undefined) headers[name] = value;
-    else if (Array.isArray(prior)) prior.push(value);
-    else headers[name] = [String(prior), value];
+    if (name === 'content-length') contentLength = Number(Array.isArray(value) ? value[0] : value);
+    headers[name] = value;
   }
   if (named) for (const name of named) if (!HOP_BY_HOP.has(name)) delete headers[name];
   return { headers, contentLength };

@@ -27,7 +27,7 @@
  * connection, made by the Pool's factory) tells a reused connection from a fresh one;
  * node:http's `reusedSocket` does the same for bodies.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { downstreamResponseHead, upstreamRequestHeaders } from './headers.js';
 import { NodeHttpForwarder } from './node-forward.js';
@@ -88,7 +88,7 @@ export class HttpProxy {
         this.#pools.get(target).dispatch({ method, path: options.path ?? req.url ?? '/', headers, body: null }, exchange);
       } catch (error) {
         // An invalid header or path (undici validates them) or a closed proxy.
-        exchange.onError(error as Error);
+        exchange.fail(error as Error);
       }
     });
   }
@@ -106,7 +106,7 @@ class Exchange implements ClientAwareHandler {
   readonly #res: ServerResponse;
   readonly #resolve: (result: ForwardResult) => void;
   #client: TrackedClient | undefined;
-  #abort: ((error?: Error) => void) | undefined;
+  #controller: Dispatcher.DispatchController | undefined;
   #connected = false;
   #reused = false;
   #settled = false;
@@ -118,7 +118,6 @@ class Exchange implements ClientAwareHandler {
   #wrote = false;
   #contentLength = -1;
   #responseBytes = 0;
-  #resume: (() => void) | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, resolve: (result: ForwardResult) => void) {
     this.#req = req;
@@ -131,26 +130,25 @@ class Exchange implements ClientAwareHandler {
     this.#client = client;
   }
 
-  onConnect(abort: (error?: Error) => void): void {
-    this.#abort = abort;
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
     this.#connected = true;
     this.#reused = this.#client?.requestWritten() ?? false;
-    if (this.#clientGone) abort();
+    if (this.#clientGone) controller.abort(new Error('client gone'));
   }
 
-  onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
+  onResponseStart(controller: Dispatcher.DispatchController, status: number, upstream: IncomingHttpHeaders, statusText?: string): void {
     // 1xx (103 Early Hints): node:http's client ignored them too; the final answer follows.
-    if (status < 200) return true;
+    if (status < 200) return;
     const res = this.#res;
     if (this.#clientGone || res.destroyed) {
-      this.#abort?.();
-      return false;
+      controller.abort(new Error('client gone'));
+      return;
     }
-    const { headers, contentLength } = downstreamResponseHead(raw);
-    res.writeHead(status, statusText, headers);
+    const { headers, contentLength } = downstreamResponseHead(upstream);
+    res.writeHead(status, statusText ?? '', headers);
     this.#status = status;
     this.#responded = true;
-    this.#resume = resume;
     const bodyless = this.#req.method === 'HEAD' || status === 204 || status === 304;
     this.#contentLength = bodyless ? 0 : contentLength;
     if (this.#contentLength < 0) {
@@ -160,10 +158,9 @@ class Exchange implements ClientAwareHandler {
       res.cork();
       process.nextTick(this.#flushHead);
     }
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.#wrote = true;
     this.#responseBytes += chunk.length;
     const res = this.#res;
@@ -171,21 +168,27 @@ class Exchange implements ClientAwareHandler {
       // The whole body is in: headers, body and end in one write.
       this.#ended = true;
       res.end(chunk);
-      return true;
+      return;
     }
-    if (res.write(chunk)) return true;
-    res.once('drain', this.#resume!);
-    return false;
+    if (res.write(chunk)) return;
+    // Backpressure: stop reading from the upstream until the client has taken this in.
+    controller.pause();
+    res.once('drain', () => controller.resume());
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     this.#wrote = true;
     if (this.#ended) return;
     this.#ended = true;
     this.#res.end();
   }
 
-  onError(error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  /** The request failed (undici's error, or one thrown before dispatch). */
+  fail(error: Error): void {
     if (this.#responded) {
       // Cut mid-body: the client must see a cut, not a clean end. `close` settles.
       this.#res.destroy();
@@ -212,17 +215,17 @@ class Exchange implements ClientAwareHandler {
   };
 
   readonly #onClientClose = (): void => {
-    // Settle before aborting: abort() reports to onError at once.
+    // Settle before aborting: abort() reports to onResponseError at once.
     if (this.#responded) {
       this.#settle({ kind: 'response', status: this.#status, requestBytes: 0, responseBytes: this.#responseBytes, aborted: !this.#ended || !this.#res.writableFinished });
-      if (!this.#ended) this.#abort?.();
+      if (!this.#ended) this.#controller?.abort(new Error('client gone'));
       return;
     }
     // The client went away before the upstream answered: abandon the upstream request
     // (or, when it is still queued for a connection, as soon as it gets one).
     this.#clientGone = true;
     this.#settle({ kind: 'response', status: 499, requestBytes: 0, responseBytes: 0, aborted: true });
-    this.#abort?.();
+    this.#controller?.abort(new Error('client gone'));
   };
 
   #settle(result: ForwardResult): void {

@@ -2,7 +2,7 @@ import { Client, Pool, type Dispatcher } from 'undici';
 import type { ProxyTarget } from './types.js';
 
 /** A dispatch handler that wants to know which connection-owning Client carries it. */
-export interface ClientAwareHandler extends Dispatcher.DispatchHandlers {
+export interface ClientAwareHandler extends Dispatcher.DispatchHandler {
   onClient?(client: TrackedClient): void;
 }
 
@@ -21,12 +21,12 @@ export class TrackedClient extends Client {
     this.on('connect', () => (this.#sent = 0));
   }
 
-  override dispatch(options: Dispatcher.DispatchOptions, handler: ClientAwareHandler): boolean {
-    handler.onClient?.(this);
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    (handler as ClientAwareHandler).onClient?.(this);
     return super.dispatch(options, handler);
   }
 
-  /** Call when a request is written (undici's onConnect); true if the connection carried one before. */
+  /** Call when a request is written (undici's onRequestStart); true if the connection carried one before. */
   requestWritten(): boolean {
     return this.#sent++ > 0;
   }

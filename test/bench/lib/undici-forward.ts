@@ -22,24 +22,21 @@ export class UndiciForwarder {
     this.#pool.dispatch(
       { method: (req.method ?? 'GET') as 'GET', path: req.url ?? '/', headers: headers as Record<string, string>, body: hasBody ? req : null },
       {
-        onConnect() {},
-        onHeaders(status, raw, resume, statusText) {
-          const out: string[] = [];
-          for (let i = 0; i + 1 < raw.length; i += 2) {
-            const name = raw[i]!.toString();
-            if (!/^(connection|keep-alive|transfer-encoding)$/i.test(name)) out.push(name, raw[i + 1]!.toString());
+        onResponseStart(controller, status, upstream, statusText) {
+          const out: Record<string, string | string[]> = {};
+          for (const name in upstream) {
+            if (!/^(connection|keep-alive|transfer-encoding)$/i.test(name)) out[name] = upstream[name]!;
           }
-          res.writeHead(status, statusText, out);
-          res.on('drain', resume);
-          return true;
+          res.writeHead(status, statusText ?? '', out);
+          res.on('drain', () => controller.resume());
         },
-        onData(chunk) {
-          return res.write(chunk);
+        onResponseData(controller, chunk) {
+          if (!res.write(chunk)) controller.pause();
         },
-        onComplete() {
+        onResponseEnd() {
           res.end();
         },
-        onError(error) {
+        onResponseError(_controller, error) {
           if (res.headersSent) res.destroy();
           else {
             res.writeHead(502);

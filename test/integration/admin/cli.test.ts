@@ -52,7 +52,7 @@ describe('devmode wait', () => {
     const one = devmode(['wait', 'user', '--admin', admin.url, '--timeout', '30s']);
     const all = devmode(['wait', '--all', '--admin', admin.url]);
     await streams(admin, 2);
-    expect(one.exitCode).toBeNull();
+    expect(one.nodeChildProcess.exitCode).toBeNull();
     admin.state({ service: 'user', instance: 1 }, 'ready', 41002);
     const [r1, r2] = await Promise.all([one, all]);
     expect(r1.exitCode).toBe(0);

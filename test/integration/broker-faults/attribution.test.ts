@@ -6,7 +6,10 @@ import type { BrokerEvent } from '../../../src/core/events/index.js';
 import { startTestBroker } from '../../helpers/broker.js';
 import { killGroupQuietly, waitForGroupGone } from '../../helpers/processes.js';
 import { kcat, describeKcat } from '../../helpers/kcat.js';
+import { itWith } from '../../helpers/tools.js';
 import { kafka, waitFor } from './helpers.js';
+
+const itKcat = itWith('kcat');
 
 const CHILD = fileURLToPath(new URL('./fixtures/producer-child.mjs', import.meta.url));
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -57,7 +60,7 @@ describe('client attribution through /proc', () => {
     expect(asked).toContainEqual({ pid: attributed.pid, pgid: leader });
   });
 
-  it('attributes a consumer (this process) and reports its group on throttled broker.fetch events; unknown processes stay unattributed', async () => {
+  itKcat('attributes a consumer (this process) and reports its group on throttled broker.fetch events; unknown processes stay unattributed', async () => {
     const { bootstrap, events, broker } = await startTestBroker({
       topics: [{ name: 'orders', partitions: 1 }],
       pidToInstance: (pid) => (pid === process.pid ? { service: 'user', instance: 0 } : undefined),

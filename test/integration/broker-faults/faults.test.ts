@@ -3,8 +3,11 @@ import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { BrokerEvent } from '../../../src/core/events/index.js';
 import { startTestBroker } from '../../helpers/broker.js';
 import { kcat, describeKcat } from '../../helpers/kcat.js';
+import { itWith } from '../../helpers/tools.js';
 import { TestFaults } from './test-faults.js';
 import { kafka, tcpProbe, waitFor } from './helpers.js';
+
+const itKcat = itWith('kcat');
 
 const NOT_LEADER_OR_FOLLOWER = 6;
 
@@ -13,7 +16,7 @@ function eventOf<T extends BrokerEvent['type']>(events: BrokerEvent[], type: T, 
 }
 
 describe('broker faults in the embedded broker', () => {
-  it('broker down: connections closed and refused; back up with every acknowledged message kept', async () => {
+  itKcat('broker down: connections closed and refused; back up with every acknowledged message kept', async () => {
     const faults = new TestFaults();
     const { broker, bootstrap, events } = await startTestBroker({ faults, topics: [{ name: 'orders', partitions: 1 }] });
     // kafkajs' own log shows its connection attempts during the outage

@@ -2,8 +2,11 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
 import { startTestBroker } from '../../helpers/broker.js';
 import { describeKcat, kcat } from '../../helpers/kcat.js';
+import { itWith } from '../../helpers/tools.js';
 import { waitFor } from '../../helpers/processes.js';
 import type { EmbeddedBroker } from '../../../src/broker/embedded.js';
+
+const itKcat = itWith('kcat');
 
 const TOPIC = 'events';
 // librdkafka accepts short group timeouts; the broker does too, so eviction takes seconds.
@@ -39,7 +42,7 @@ function membersWithPartitions(broker: EmbeddedBroker, group: string): number[][
 }
 
 describe('librdkafka 2.0.2 (kcat) balanced consumers against the embedded broker', () => {
-  it('a kcat group consumer joins, consumes everything and commits what it consumed', async () => {
+  itKcat('a kcat group consumer joins, consumes everything and commits what it consumed', async () => {
     const { broker, bootstrap, events } = await startTestBroker({ topics: [{ name: TOPIC, partitions: 4 }] });
     await produce(bootstrap, 20);
     const r = await kcat(bootstrap, ['-G', 'kg', ...FAST_GROUP, '-c', '20', TOPIC]);
@@ -59,7 +62,7 @@ describe('librdkafka 2.0.2 (kcat) balanced consumers against the embedded broker
     expect(again.stdout.trim().split('\n').sort()).toEqual(['v20', 'v21', 'v22', 'v23']);
   });
 
-  it('a member killed with SIGKILL is evicted after its session timeout and the survivor takes every partition', async () => {
+  itKcat('a member killed with SIGKILL is evicted after its session timeout and the survivor takes every partition', async () => {
     const { broker, bootstrap, events } = await startTestBroker({ topics: [{ name: TOPIC, partitions: 4 }] });
     const survivor = kcatConsumer(bootstrap, 'kill-g');
     const victim = kcatConsumer(bootstrap, 'kill-g');

@@ -71,12 +71,12 @@ describe('@platformatic/kafka consumer groups and admin against the embedded bro
     const c = consumer(bootstrap, 'watchers', 'watcher-1');
     await c.consume({ topics: [TOPIC] });
     const a = admin(bootstrap);
-    await waitFor(async () => (await a.describeGroups({ groups: ['watchers'] })).get('watchers')?.state === 'STABLE', 'group watchers STABLE', 20_000);
+    await waitFor(async () => (await a.describeGroups({ groups: ['watchers'] })).get('watchers')?.state === 'Stable', 'group watchers Stable', 20_000);
 
     const listed = await a.listGroups();
-    expect(listed.get('watchers')).toMatchObject({ id: 'watchers', state: 'STABLE', protocolType: 'consumer' });
+    expect(listed.get('watchers')).toMatchObject({ id: 'watchers', state: 'Stable', protocolType: 'consumer' });
     const group = (await a.describeGroups({ groups: ['watchers'] })).get('watchers')!;
-    expect(group).toMatchObject({ id: 'watchers', state: 'STABLE', protocolType: 'consumer' });
+    expect(group).toMatchObject({ id: 'watchers', state: 'Stable', protocolType: 'consumer' });
     expect(group.protocol).toBeTruthy();
     const members = [...group.members.values()];
     expect(members).toHaveLength(1);
@@ -85,7 +85,7 @@ describe('@platformatic/kafka consumer groups and admin against the embedded bro
     expect([...(members[0]?.assignments?.values() ?? [])]).toEqual([{ topic: TOPIC, partitions: [0, 1] }]);
 
     await c.close(true);
-    await waitFor(async () => (await a.describeGroups({ groups: ['watchers'] })).get('watchers')?.state === 'EMPTY', 'group watchers EMPTY', 20_000);
+    await waitFor(async () => (await a.describeGroups({ groups: ['watchers'] })).get('watchers')?.state === 'Empty', 'group watchers Empty', 20_000);
     await a.deleteGroups({ groups: ['watchers'] });
     expect((await a.listGroups()).has('watchers')).toBe(false);
   });

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compressionsAlgorithms, type CompressionAlgorithmValue } from '@platformatic/kafka';
+import type { CompressionAlgorithmValue } from '@platformatic/kafka';
 import { startTestBroker } from '../../helpers/broker.js';
 import { describeKcat, kcat } from '../../helpers/kcat.js';
+import { itWith } from '../../helpers/tools.js';
 import { Collected, consumer, producer } from './clients.js';
+
+const itKcat = itWith('kcat');
 
 /**
  * librdkafka 2.0.2 (kcat) speaks the classic, non-flexible versions (Produce 7, Fetch 11)
@@ -12,11 +15,7 @@ import { Collected, consumer, producer } from './clients.js';
 describe('@platformatic/kafka and kcat against the same embedded broker', () => {
   const codecs: CompressionAlgorithmValue[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
   for (const codec of codecs) {
-    // Client limitation: platformatic 1.x compresses zstd with node:zlib's zstdCompressSync,
-    // which Node 20 lacks, so it reports zstd as unavailable here.
-    const available = compressionsAlgorithms[codec].available !== false;
-    const skipped = available ? '' : ' [skipped: the client has no zstd on Node 20]';
-    it.skipIf(!available)(`platformatic produces (${codec}), kcat consumes keys, values and headers${skipped}`, async () => {
+    itKcat(`platformatic produces (${codec}), kcat consumes keys, values and headers`, async () => {
       const { bootstrap } = await startTestBroker({ topics: [{ name: 'to-kcat', partitions: 1 }] });
       const p = producer(bootstrap);
       const messages = Array.from({ length: 20 }, (_, i) => ({ topic: 'to-kcat', key: `k${i}`, value: `value ${i}`, headers: { trace: `t${i}` } }));
@@ -29,7 +28,7 @@ describe('@platformatic/kafka and kcat against the same embedded broker', () => 
     });
   }
 
-  it('kcat produces (gzip, with headers), a platformatic group consumes', async () => {
+  itKcat('kcat produces (gzip, with headers), a platformatic group consumes', async () => {
     const { bootstrap } = await startTestBroker({ topics: [{ name: 'from-kcat', partitions: 2 }] });
     const lines = Array.from({ length: 30 }, (_, i) => `key${i}:payload ${i}`).join('\n');
     const p = await kcat(bootstrap, ['-P', '-t', 'from-kcat', '-K:', '-z', 'gzip', '-H', 'origin=kcat', '-H', 'kind=test'], `${lines}\n`);
@@ -48,7 +47,7 @@ describe('@platformatic/kafka and kcat against the same embedded broker', () => 
     }
   });
 
-  it('a platformatic group and a kcat group read the same topic independently', async () => {
+  itKcat('a platformatic group and a kcat group read the same topic independently', async () => {
     const { bootstrap } = await startTestBroker({ topics: [{ name: 'shared', partitions: 1 }] });
     const p = producer(bootstrap);
     await p.send({ messages: Array.from({ length: 5 }, (_, i) => ({ topic: 'shared', key: 'k', value: `m${i}` })) });

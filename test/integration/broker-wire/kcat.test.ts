@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { startTestBroker } from '../../helpers/broker.js';
 import { describeKcat, kcat } from '../../helpers/kcat.js';
+import { itWith } from '../../helpers/tools.js';
+
+const itKcat = itWith('kcat');
 
 function keyed(n: number, prefix: string): string {
   let s = '';
@@ -9,7 +12,7 @@ function keyed(n: number, prefix: string): string {
 }
 
 describe('kcat (librdkafka 2.0.2) against the embedded broker', () => {
-  it('lists metadata with the bound port and auto-created topics', async () => {
+  itKcat('lists metadata with the bound port and auto-created topics', async () => {
     const { bootstrap, broker } = await startTestBroker({ topics: [{ name: 'orders', partitions: 3 }] });
     const r = await kcat(bootstrap, ['-L']);
     expect(r.exitCode, describeKcat(r)).toBe(0);
@@ -18,7 +21,7 @@ describe('kcat (librdkafka 2.0.2) against the embedded broker', () => {
     expect(broker.port).toBeGreaterThan(0);
   });
 
-  it('produces keyed messages and consumes them back in order', async () => {
+  itKcat('produces keyed messages and consumes them back in order', async () => {
     const { bootstrap, events } = await startTestBroker();
     const input = keyed(500, 'plain');
     const p = await kcat(bootstrap, ['-P', '-t', 'plain', '-K:'], input);
@@ -31,7 +34,7 @@ describe('kcat (librdkafka 2.0.2) against the embedded broker', () => {
     expect(appended).toBe(500);
   });
 
-  it.each([
+  itKcat.each([
     ['gzip', 1],
     ['snappy', 2],
     ['lz4', 3],
@@ -51,7 +54,7 @@ describe('kcat (librdkafka 2.0.2) against the embedded broker', () => {
     expect(c.stdout).toBe(input);
   });
 
-  it('accepts acks=0 produce (no response) and stores the messages', async () => {
+  itKcat('accepts acks=0 produce (no response) and stores the messages', async () => {
     const { bootstrap, broker } = await startTestBroker();
     const p = await kcat(bootstrap, ['-P', '-t', 'fire', '-X', 'acks=0', '-K:'], keyed(100, 'a0'));
     expect(p.exitCode, describeKcat(p)).toBe(0);
@@ -65,7 +68,7 @@ describe('kcat (librdkafka 2.0.2) against the embedded broker', () => {
     expect(c.stdout.split('\n').filter(Boolean)).toHaveLength(100);
   });
 
-  it('consumes with a consumer group (-G) from the beginning', async () => {
+  itKcat('consumes with a consumer group (-G) from the beginning', async () => {
     const { bootstrap } = await startTestBroker({ topics: [{ name: 'grouped', partitions: 2 }] });
     const p = await kcat(bootstrap, ['-P', '-t', 'grouped', '-K:'], keyed(50, 'g'));
     expect(p.exitCode, describeKcat(p)).toBe(0);

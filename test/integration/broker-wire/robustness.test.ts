@@ -3,9 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { startTestBroker } from '../../helpers/broker.js';
 import { describeKcat, kcat } from '../../helpers/kcat.js';
+import { itWith } from '../../helpers/tools.js';
 import { Writer } from '../../../src/broker/protocol/writer.js';
 import { Reader } from '../../../src/broker/protocol/reader.js';
 import { RawClient } from './raw-client.js';
+
+const itKcat = itWith('kcat');
 
 function metadataV4Body(topics: string[]): Buffer {
   return new Writer().array(topics, (w, t) => w.string(t)).bool(false).toBuffer();
@@ -97,7 +100,7 @@ describe('wire robustness', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('survives random and mutated frames while a well-behaved client keeps working', async () => {
+  itKcat('survives random and mutated frames while a well-behaved client keeps working', async () => {
     const { bootstrap, events } = await startTestBroker({ topics: [{ name: 'good', partitions: 1 }], maxRequestBytes: 1 << 20 });
     const kafka = new Kafka({ clientId: 'good-client', brokers: [bootstrap], logLevel: logLevel.NOTHING });
     const producer = kafka.producer();

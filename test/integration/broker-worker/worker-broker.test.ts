@@ -6,10 +6,13 @@ import type { EmbeddedModeBroker } from '../../../src/broker/modes/embedded-mode
 import type { KafkaConfig } from '../../../src/config/types.js';
 import type { DevmodeEvent } from '../../../src/core/events/index.js';
 import { kcat, describeKcat } from '../../helpers/kcat.js';
+import { itWith } from '../../helpers/tools.js';
 import { TestFaults } from '../broker-faults/test-faults.js';
 import { kafkaConfig, waitFor } from '../broker-modes/helpers.js';
 import { tcpProbe } from '../broker-faults/helpers.js';
 import { WorkerBroker } from '../../../src/broker/worker/worker-broker.js';
+
+const itKcat = itWith('kcat');
 
 type Of<T extends DevmodeEvent['type']> = Extract<DevmodeEvent, { type: T }>;
 const ofType = <T extends DevmodeEvent['type']>(events: DevmodeEvent[], type: T) => events.filter((e): e is Of<T> => e.type === type);
@@ -30,7 +33,7 @@ function kafka(bootstrap: string, clientId: string): Kafka {
 }
 
 describe('the embedded broker in a worker thread', () => {
-  it('serves kafkajs and kcat; events reach this thread in order; introspection sees topics, groups and records', async () => {
+  itKcat('serves kafkajs and kcat; events reach this thread in order; introspection sees topics, groups and records', async () => {
     const { broker, events, bootstrap } = await startBroker({ topics: [{ name: 'orders', partitions: 2 }] });
     expect(bootstrap).toMatch(/^127\.0\.0\.1:\d+$/);
     const k = kafka(bootstrap, 'shop');
