@@ -73,6 +73,7 @@ export class EventStore implements Store {
   #polledAt: number | null = null;
   #topology: TopologyView = { observed: [], undeclared: [], unused: [] };
   #traffic: TrafficView = { windowSec: 60, edges: [], routes: [] };
+  /** traffic or broker events came since the figures and topology were last read */
   #trafficStale = true;
   #systemReady = false;
   #stopping = false;
@@ -205,7 +206,7 @@ export class EventStore implements Store {
     this.#traffic = snapshot.traffic;
     this.#systemReady = snapshot.header.systemReady;
     this.#stopping = snapshot.header.stopping;
-    this.#seq = Math.max(this.#seq, snapshot.events.items.at(-1)?.seq ?? 0, snapshot.tap.items.at(-1)?.seq ?? 0, snapshot.logs.merged.items.at(-1)?.seq ?? 0);
+    this.#seq = Math.max(this.#seq, snapshot.seq);
     this.#changed();
   }
 
@@ -288,6 +289,10 @@ export class EventStore implements Store {
         break;
       case 'broker.fetch':
         if (event.group !== undefined && event.service !== undefined) this.#attribute(event.group, event.service);
+        this.#trafficStale = true;
+        break;
+      case 'broker.append':
+        this.#trafficStale = true;
         break;
       case 'system.ready':
         this.#systemReady = true;
@@ -354,7 +359,6 @@ export class EventStore implements Store {
     if (this.#closed) return;
     const sources = this.#sources;
     if (sources.registry) this.#services.mergeRegistry(sources.registry());
-    if (sources.topology) this.#topology = sources.topology();
     this.#readTraffic();
     const [broker, usage] = await Promise.all([this.#readBroker(), sources.usage ? sources.usage(this.#services.pids()).catch(() => undefined) : undefined]);
     if (this.#closed) return;
@@ -382,8 +386,11 @@ export class EventStore implements Store {
     }
   }
 
+  /** The traffic figures and the topology: on the poll, and when a snapshot is built after traffic. */
   #readTraffic(): void {
     this.#trafficStale = false;
+    this.#version++;
+    if (this.#sources.topology) this.#topology = this.#sources.topology();
     const source = this.#sources.traffic;
     if (!source) return;
     const now = this.#now();
@@ -391,7 +398,6 @@ export class EventStore implements Store {
     const edges: EdgeTraffic[] = source.edges().map((e) => Object.freeze({ ...e, series: e.series ?? (this.#series.get(`${e.caller}\u0000${e.callee}`) ?? empty).view(now) }));
     const routes: RouteTraffic[] = source.routes().map((r) => Object.freeze({ ...r, series: r.series ?? (this.#series.get(`${r.caller}\u0000${r.callee}\u0000${r.method}\u0000${r.route}`) ?? empty).view(now) }));
     this.#traffic = { windowSec: source.windowSec, edges, routes };
-    this.#version++;
   }
 
   #emptySeries: Series | undefined;
@@ -442,6 +448,7 @@ export class EventStore implements Store {
     return deepFreezeShallow({
       version: this.#version,
       ts: this.#now(),
+      seq: this.#seq,
       header: {
         name: this.#name,
         gatewayUrl: addresses.gatewayUrl ?? '',

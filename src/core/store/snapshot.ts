@@ -13,8 +13,10 @@ import type { DevmodeEvent, Endpoint, InstanceState } from '../events/index.js';
 export interface StoreSnapshot {
   /** grows by one or more with every change; equal versions mean the same snapshot object */
   readonly version: number;
-  /** when this snapshot was built (ms since the epoch): uptimes are `ts - startedAt` */
+  /** when this snapshot was built (ms since the epoch): uptimes are `ts - upSince` */
   readonly ts: number;
+  /** the seq of the newest event folded into it (0 before any): where a live stream takes over */
+  readonly seq: number;
   readonly header: HeaderView;
   /** declared services first (config order), then any registered at run time */
   readonly services: readonly ServiceView[];
