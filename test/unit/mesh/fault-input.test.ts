@@ -25,7 +25,7 @@ describe('ruleFromInput: the one fault language', () => {
     expect(ruleFromInput({ id: 'x', drop: true, path: '/api/*' }, 'x')).toMatchObject({ path: '/api/*', action: { kind: 'drop' } });
     expect(ruleFromInput({ broker: { down: true } }, 'r')).toMatchObject({ callee: 'kafka', action: { kind: 'broker-down' } });
     expect(ruleFromInput({ callee: 'kafka', broker: { topic: 'orders', produceError: 6 } }, 'r').action).toEqual({ kind: 'produce-error', topic: 'orders', errorCode: 6 });
-    expect(ruleFromInput({ broker: { topic: 'orders', deliveryDelayMs: '2s' } }, 'r').action).toEqual({ kind: 'delivery-delay', topic: 'orders', ms: 2000 });
+    expect(ruleFromInput({ broker: { topic: 'orders', deliveryDelayMs: '2s' as unknown as number } }, 'r').action).toEqual({ kind: 'delivery-delay', topic: 'orders', ms: 2000 });
     expect(ruleFromInput({ broker: { pauseGroup: 'g' }, percent: 0 }, 'r')).toMatchObject({ percent: 0, action: { kind: 'pause-group', group: 'g' } });
   });
 
