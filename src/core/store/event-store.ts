@@ -51,7 +51,7 @@ const MAX_SERIES = 2048;
 export class EventStore implements Store {
   readonly #limits: StoreLimits;
   readonly #now: () => number;
-  readonly #name: string;
+  #name: string;
   readonly #sources: StoreSources;
   readonly #brokerTimeoutMs: number;
   readonly #startedAt: number;
@@ -128,9 +128,15 @@ export class EventStore implements Store {
   history(afterSeq = 0): readonly NumberedEvent[] {
     const all = this.#history.toArray();
     if (afterSeq <= 0) return all;
-    // seqs grow by one per event: the first wanted one is at a known distance from the end
-    const start = all.length - (this.#seq - afterSeq);
-    return start <= 0 ? all : all.slice(start);
+    // seqs grow along the ring (a seeded history keeps its source's, all below the Store's own)
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (all[mid]!.seq <= afterSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? all : all.slice(lo);
   }
 
   waitFor<T>(predicate: (snapshot: StoreSnapshot) => T | false | null | undefined, options: WaitOptions = {}): Promise<T> {
@@ -183,8 +189,13 @@ export class EventStore implements Store {
    * attached late sees the logs, events and exchanges from before it came.
    */
   seed(snapshot: StoreSnapshot): void {
+    this.#name = snapshot.header.name;
     this.#services.seed(snapshot.services);
     this.#logs.clear();
+    for (const ring of [this.#merged, this.#events, this.#tap, this.#history]) ring.clear();
+    this.#series.clear();
+    this.#groupServices.clear();
+    for (const g of snapshot.broker.groups) for (const s of g.services) this.#attribute(g.groupId, s);
     for (const [key, ring] of Object.entries(snapshot.logs.byInstance)) {
       const mine = this.#logRing(key);
       mine.addDropped(ring.dropped);
@@ -193,7 +204,10 @@ export class EventStore implements Store {
     this.#merged.addDropped(snapshot.logs.merged.dropped);
     for (const line of snapshot.logs.merged.items) this.#merged.push(line);
     this.#events.addDropped(snapshot.events.dropped);
-    for (const e of snapshot.events.items) this.#events.push(e);
+    for (const e of snapshot.events.items) {
+      this.#events.push(e);
+      this.#history.push(e);
+    }
     this.#tap.addDropped(snapshot.tap.dropped);
     for (const e of snapshot.tap.items) this.#tap.push(e);
     this.#faults.clear();
@@ -358,6 +372,8 @@ export class EventStore implements Store {
   async #refresh(): Promise<void> {
     if (this.#closed) return;
     const sources = this.#sources;
+    await sources.prepare?.().catch(() => {});
+    if (this.#closed) return;
     if (sources.registry) this.#services.mergeRegistry(sources.registry());
     this.#readTraffic();
     const [broker, usage] = await Promise.all([this.#readBroker(), sources.usage ? sources.usage(this.#services.pids()).catch(() => undefined) : undefined]);
@@ -462,6 +478,7 @@ export class EventStore implements Store {
         startedAt: this.#startedAt,
         systemReady: this.#systemReady,
         stopping: this.#stopping,
+        remote: this.#sources.remote?.() ?? null,
       },
       services,
       logs: { byInstance, merged: this.#merged.view() },

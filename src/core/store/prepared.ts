@@ -86,6 +86,7 @@ export function prepareSnapshot(draft: SnapshotDraft = {}): StoreSnapshot {
       startedAt: ts - 60_000,
       systemReady: managed.length > 0 && managed.every((i) => i.state === 'ready'),
       stopping: false,
+      remote: null,
       ...draft.header,
     },
     services,

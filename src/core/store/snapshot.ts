@@ -54,6 +54,18 @@ export interface HeaderView {
   readonly systemReady: boolean;
   /** the system is shutting down (system.stopping seen) */
   readonly stopping: boolean;
+  /** set when the Store is fed from a devmode running elsewhere (`devmode ui`) */
+  readonly remote: RemoteView | null;
+}
+
+/** A remote Store's feed: the admin API it reads, and whether its event stream is live. */
+export interface RemoteView {
+  readonly adminUrl: string;
+  readonly connected: boolean;
+  /** when the feed was last connected or lost (ms since the epoch) */
+  readonly since: number;
+  /** why it is not connected ('devmode stopped', a connection error), null when connected */
+  readonly error: string | null;
 }
 
 /**
