@@ -30,9 +30,12 @@ export interface EventStoreOptions {
 export const DEFAULT_LIMITS: StoreLimits = {
   logLinesPerInstance: 5_000,
   logBytesPerInstance: 2 * 1024 * 1024,
+  logBytesTotal: 64 * 1024 * 1024,
   logLinesMerged: 10_000,
+  logBytesMerged: 8 * 1024 * 1024,
   logLineChars: 16 * 1024,
   history: 5_000,
+  historyBytes: 16 * 1024 * 1024,
   events: 500,
   tap: 2_000,
   seriesBuckets: 30,
@@ -66,6 +69,8 @@ export class EventStore implements Store {
   readonly #history: Ring<NumberedEvent>;
   readonly #events: Ring<NumberedEvent>;
   readonly #faults = new Map<string, FaultRuleView>();
+  /** characters each instance's log ring may hold: its share of the total, at most the per-instance bound */
+  readonly #logBytesEach: number;
   #topology: TopologyView = { observed: [], undeclared: [], unused: [] };
   #figures: TrafficView = { windowSec: 60, edges: [], routes: [] };
   /** traffic or broker events came since the figures and topology were last read */
@@ -91,8 +96,10 @@ export class EventStore implements Store {
     this.#startedAt = this.#now();
     this.#services = new ServicesFold(options.declared ?? []);
     this.#traffic = new TrafficFold(this.#limits);
-    this.#merged = new Ring(this.#limits.logLinesMerged);
-    this.#history = new Ring(this.#limits.history);
+    const instances = (options.declared ?? []).reduce((n, d) => n + (d.kind === 'managed' ? (d.instances ?? 1) : 0), 0);
+    this.#logBytesEach = Math.min(this.#limits.logBytesPerInstance, Math.floor(this.#limits.logBytesTotal / Math.max(1, instances)));
+    this.#merged = new Ring(this.#limits.logLinesMerged, { maxWeight: this.#limits.logBytesMerged, weigh: (l) => l.text.length });
+    this.#history = new Ring(this.#limits.history, { maxWeight: this.#limits.historyBytes, weigh: (e) => (e.event.type === 'log' ? e.event.line.length : 64) });
     this.#events = new Ring(this.#limits.events);
     this.#unsubscribe = options.bus.subscribe((event) => this.#fold(event));
     const pollMs = options.pollMs ?? 1000;
@@ -262,7 +269,7 @@ export class EventStore implements Store {
   #logRing(key: string): Ring<LogLine> {
     let ring = this.#logs.get(key);
     if (!ring) {
-      ring = new Ring<LogLine>(this.#limits.logLinesPerInstance, { maxWeight: this.#limits.logBytesPerInstance, weigh: (l) => l.text.length });
+      ring = new Ring<LogLine>(this.#limits.logLinesPerInstance, { maxWeight: this.#logBytesEach, weigh: (l) => l.text.length });
       this.#logs.set(key, ring);
     }
     return ring;
