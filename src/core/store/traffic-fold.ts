@@ -4,8 +4,14 @@ import { Series } from './series.js';
 import type { TrafficSource } from './sources.js';
 import type { EdgeTraffic, RingView, RouteTraffic, TapEntry, TrafficView } from './snapshot.js';
 
-/** Series keys kept (edges and routes); later ones get no sparkline. */
+/** Series kept (edges and routes); later ones get no sparkline. */
 const MAX_SERIES = 2048;
+
+/** An edge's series and its routes' (method -> route -> series): nested maps, no key strings built per event. */
+interface EdgeSeries {
+  series: Series;
+  routes: Map<string, Map<string, Series>>;
+}
 
 /**
  * The traffic a view shows: the tap of recent exchanges (a ring) and per-bucket series per
@@ -14,10 +20,14 @@ const MAX_SERIES = 2048;
  */
 export class TrafficFold {
   readonly #tap: Ring<TapEntry>;
-  readonly #series = new Map<string, Series>();
+  /** caller -> callee -> series */
+  readonly #series = new Map<string, Map<string, EdgeSeries>>();
+  #seriesCount = 0;
   readonly #buckets: number;
   readonly #bucketMs: number;
   readonly #empty: Series;
+  /** path -> route, as routeOf says (it costs a regex pass; the same paths come again and again) */
+  readonly #routes = new Map<string, string>();
 
   constructor(limits: { tap: number; seriesBuckets: number; seriesBucketMs: number }) {
     this.#tap = new Ring(limits.tap);
@@ -83,9 +93,9 @@ export class TrafficFold {
 
   /** The source's figures with a series each (the source's own, as a remote one has, or ours). */
   read(source: TrafficSource, now: number): TrafficView {
-    const edges: EdgeTraffic[] = source.edges().map((e) => Object.freeze({ ...e, series: e.series ?? (this.#series.get(`${e.caller}\u0000${e.callee}`) ?? this.#empty).view(now) }));
+    const edges: EdgeTraffic[] = source.edges().map((e) => Object.freeze({ ...e, series: e.series ?? (this.#edge(e.caller, e.callee)?.series ?? this.#empty).view(now) }));
     const routes: RouteTraffic[] = source.routes().map((r) =>
-      Object.freeze({ ...r, series: r.series ?? (this.#series.get(`${r.caller}\u0000${r.callee}\u0000${r.method}\u0000${r.route}`) ?? this.#empty).view(now) }),
+      Object.freeze({ ...r, series: r.series ?? (this.#edge(r.caller, r.callee)?.routes.get(r.method)?.get(r.route) ?? this.#empty).view(now) }),
     );
     return { windowSec: source.windowSec, edges, routes };
   }
@@ -94,25 +104,43 @@ export class TrafficFold {
   seed(tap: RingView<TapEntry>): void {
     this.#tap.clear();
     this.#series.clear();
+    this.#seriesCount = 0;
     this.#tap.addDropped(tap.dropped);
     for (const e of tap.items) this.#tap.push(e);
   }
 
   #count(caller: string, callee: string, method: string, path: string, error: boolean, now: number, routeOf: ((path: string) => string) | undefined): void {
-    this.#seriesOf(`${caller}\u0000${callee}`)?.record(now, error);
-    if (routeOf) this.#seriesOf(`${caller}\u0000${callee}\u0000${method}\u0000${routeOf(path)}`)?.record(now, error);
+    const edge = this.#edge(caller, callee, true);
+    if (!edge) return;
+    edge.series.record(now, error);
+    if (!routeOf) return;
+    let route = this.#routes.get(path);
+    if (route === undefined) {
+      if (this.#routes.size >= 4096) this.#routes.clear();
+      this.#routes.set(path, (route = routeOf(path)));
+    }
+    let byRoute = edge.routes.get(method);
+    if (!byRoute) edge.routes.set(method, (byRoute = new Map()));
+    let series = byRoute.get(route);
+    if (!series && this.#seriesCount < MAX_SERIES) {
+      byRoute.set(route, (series = new Series(this.#buckets, this.#bucketMs)));
+      this.#seriesCount++;
+    }
+    series?.record(now, error);
   }
 
-  #seriesOf(key: string): Series | undefined {
-    let series = this.#series.get(key);
-    if (!series && this.#series.size < MAX_SERIES) this.#series.set(key, (series = new Series(this.#buckets, this.#bucketMs)));
-    return series;
+  #edge(caller: string, callee: string, create = false): EdgeSeries | undefined {
+    let byCallee = this.#series.get(caller);
+    let edge = byCallee?.get(callee);
+    if (edge || !create || this.#seriesCount >= MAX_SERIES) return edge;
+    if (!byCallee) this.#series.set(caller, (byCallee = new Map()));
+    byCallee.set(callee, (edge = { series: new Series(this.#buckets, this.#bucketMs), routes: new Map() }));
+    this.#seriesCount++;
+    return edge;
   }
 }
 
 /** The W3C trace id of a traceparent (`00-<trace id>-<span id>-<flags>`), or null. */
 function traceIdOf(traceparent: string | undefined): string | null {
-  if (!traceparent) return null;
-  const id = traceparent.split('-')[1];
-  return id && id.length === 32 ? id : null;
+  return traceparent !== undefined && traceparent.length >= 55 && traceparent[2] === '-' && traceparent[35] === '-' ? traceparent.slice(3, 35) : null;
 }
