@@ -111,7 +111,7 @@ export class System {
     });
     this.control = new SystemCommands({
       services: () => this.#registered().map((s) => ({ name: s.name, kind: s.kind, url: s.kind === 'unmanaged' ? (s.instances[0]?.url ?? null) : null })),
-      restart: (s) => this.#command(s, () => this.restart(s)),
+      restart: (s) => this.#command(s, () => this.#restart(s)),
       stop: (s) => this.#command(s, () => this.#supervisor.stopService(s)),
       start: (s) => this.#command(s, () => this.#supervisor.startService(s)),
       faults: () => this.#faults,
@@ -350,8 +350,8 @@ export class System {
     }
   }
 
-  /** Restarts every instance of a service (a command for views). */
-  async restart(service: string): Promise<void> {
+  /** Restarts every instance of a service (control.restart). */
+  async #restart(service: string): Promise<void> {
     this.#registry.markPending(service, 'restarting');
     try {
       await this.#supervisor.restart(service);
