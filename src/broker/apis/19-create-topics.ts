@@ -1,5 +1,6 @@
 /**
- * CreateTopics (key 19), v2-7; flexible from v5.
+ * CreateTopics (key 19), v0-7; flexible from v5 (v0-1 as Kafka 3.9: v0 has no validate_only
+ * and no error message, v0-1 no throttle time).
  *
  * Creates topics with the asked partition count (-1 or absent = the broker default; with
  * explicit assignments, one partition per assignment). The replication factor is accepted
@@ -26,7 +27,7 @@ interface Result {
 export const createTopics: ApiHandler = {
   key: 19,
   name: 'CreateTopics',
-  minVersion: 2,
+  minVersion: 0,
   maxVersion: 7,
   firstFlexibleVersion: 5,
   handle(req, version, ctx) {
@@ -51,7 +52,7 @@ export const createTopics: ApiHandler = {
       return { name, partitions: partitions === -1 && assignments.length > 0 ? assignments.length : partitions };
     });
     req.int32(); // timeout_ms
-    const validateOnly = req.bool();
+    const validateOnly = version >= 1 ? req.bool() : false;
     req.tags(flex);
 
     const seen = new Map<string, number>();
@@ -59,11 +60,12 @@ export const createTopics: ApiHandler = {
     const results = topics.map((t) => create(ctx, t.name, t.partitions, validateOnly, (seen.get(t.name) ?? 0) > 1));
 
     const w = new Writer(64 + results.length * 64);
-    w.int32(0); // throttle_time_ms
+    if (version >= 2) w.int32(0); // throttle_time_ms
     w.arr(flex, results, (w, t) => {
       w.str(flex, t.name);
       if (version >= 7) w.uuid(t.info?.id ?? null);
-      w.int16(t.error).nullableStr(flex, t.message);
+      w.int16(t.error);
+      if (version >= 1) w.nullableStr(flex, t.message);
       if (version >= 5) {
         const ok = t.error === ErrorCode.NONE;
         w.int32(ok ? t.partitions : -1).int16(ok ? 1 : -1);

@@ -1,5 +1,5 @@
 /**
- * DescribeConfigs (key 32), v1-4; flexible from v4.
+ * DescribeConfigs (key 32), v0-4; flexible from v4 (v0: is_default instead of a source, no synonyms).
  *
  * Answers topics (resource type 2) and the broker (type 4) with a fixed set of dev values
  * (what admin tools and clients ask for: cleanup.policy, retention, max.message.bytes,
@@ -55,7 +55,7 @@ function brokerConfigs(b: BrokerContext): Entry[] {
 export const describeConfigs: ApiHandler = {
   key: 32,
   name: 'DescribeConfigs',
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 4,
   firstFlexibleVersion: 4,
   handle(req, version, ctx) {
@@ -67,7 +67,7 @@ export const describeConfigs: ApiHandler = {
       r.tags(flex);
       return { type, name, keys };
     });
-    req.bool(); // include_synonyms
+    if (version >= 1) req.bool(); // include_synonyms
     if (version >= 3) req.bool(); // include_documentation
     req.tags(flex);
 
@@ -90,7 +90,12 @@ export const describeConfigs: ApiHandler = {
       const source = res.type === BROKER ? STATIC_BROKER_CONFIG : DEFAULT_CONFIG;
       w.int16(error).nullableStr(flex, message).int8(res.type).str(flex, res.name);
       w.arr(flex, entries, (w, [name, value, type]) => {
-        w.str(flex, name).nullableStr(flex, value).bool(false).int8(source).bool(false);
+        w.str(flex, name).nullableStr(flex, value).bool(false);
+        if (version === 0) {
+          w.bool(true).bool(false); // is_default, is_sensitive
+          return;
+        }
+        w.int8(source).bool(false);
         w.arr(flex, [], () => {}); // synonyms
         if (version >= 3) w.int8(type).nullableStr(flex, null);
         w.tags(flex);

@@ -43,12 +43,12 @@ describe('wire robustness', () => {
     expect(keys.find((k) => k[0] === 0)).toEqual([0, 0, 11]);
   });
 
-  it('closes the connection at once (no hang) for an unsupported version, an unknown key, Produce v2 and an oversized frame', async () => {
+  it('closes the connection at once (no hang) for an unsupported version, an unknown key, Produce v12 and an oversized frame', async () => {
     const { bootstrap, events } = await startTestBroker({ maxRequestBytes: 4096 });
     const cases: [string, Buffer][] = [
       ['Metadata v99', RawClient.frame(3, 99, 1, metadataV4Body([]))],
       ['key 999', RawClient.frame(999, 0, 1, Buffer.alloc(0))],
-      ['Produce v2', RawClient.frame(0, 2, 1, Buffer.alloc(16))],
+      ['Produce v12', RawClient.frame(0, 12, 1, Buffer.alloc(16))],
       ['oversized', Buffer.from([0x00, 0x10, 0x00, 0x00, 1, 2, 3])],
       ['negative size', Buffer.from([0xff, 0xff, 0xff, 0xf0])],
     ];
