@@ -25,6 +25,7 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import { validateProducedBatch, BatchField } from '../log/batch.js';
 import { resolveTopicForWrite } from './topic-lookup.js';
 import { messageSetToBatch } from '../log/legacy-records.js';
+import { reportRefusal } from './produce-refusals.js';
 import { MAX_TRACED_RECORDS, traceparentsOf } from '../tracing/traceparents.js';
 
 interface PartitionResult {
@@ -33,6 +34,8 @@ interface PartitionResult {
   baseOffset: bigint;
   logAppendTime: bigint;
   logStartOffset: bigint;
+  /** the error is a broker fault the user set */
+  injected?: boolean;
 }
 
 export const produce: ApiHandler = {
@@ -54,7 +57,10 @@ export const produce: ApiHandler = {
         const records = r.nullableBytesF(flex);
         r.tags(flex);
         const result = append(ctx, version, name, index, records);
-        if (result.error !== ErrorCode.NONE) failed = true;
+        if (result.error !== ErrorCode.NONE) {
+          failed = true;
+          if (!result.injected) reportRefusal(ctx, version, name, index, result.error);
+        }
         return result;
       });
       r.tags(flex);
@@ -90,7 +96,7 @@ function append(ctx: RequestContext, version: number, topic: string, index: numb
   const faults = b.faults?.state ? b.faults : undefined;
   if (faults) {
     const injected = faults.produceError(topic);
-    if (injected !== ErrorCode.NONE) return fail(injected);
+    if (injected !== ErrorCode.NONE) return { ...fail(injected), injected: true };
   }
   const { error, info } = resolveTopicForWrite(ctx, topic, true);
   if (!info) return fail(error);

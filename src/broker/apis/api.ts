@@ -97,6 +97,11 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** the client behind the connection (owner, groups) and its attributed events; absent in bare tests */
   readonly client?: ConnectionClient;
+  /**
+   * Reports an error answer that clients commonly misreport (a produce refused: the client
+   * often shows only a timeout), as one bounded `broker.client.error`; absent in bare tests.
+   */
+  readonly problem?: (p: { kind: 'refused'; api: string; version: number; message: string; hint: string }) => void;
 }
 
 /** Whether `version` of `api` uses flexible (compact + tagged) encoding. */

@@ -60,8 +60,8 @@ describe('wire robustness', () => {
     }
     const messages = events.flatMap((e) => (e.type === 'broker.client.error' ? [e.message] : []));
     expect(messages).toHaveLength(cases.length);
-    expect(messages.join('\n')).toMatch(/Metadata v99 is not supported/);
-    expect(messages.join('\n')).toMatch(/unknown API key 999/);
+    expect(messages.join('\n')).toMatch(/Metadata v99 is not served/);
+    expect(messages.join('\n')).toMatch(/\(API key 999\) v0 is not served/);
     expect(messages.join('\n')).toMatch(/exceeds the limit of 4096 bytes/);
   });
 
