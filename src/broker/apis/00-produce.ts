@@ -108,7 +108,7 @@ function append(ctx: RequestContext, version: number, topic: string, index: numb
     if ('error' in converted) return fail(converted.error);
     records = converted.batch;
   }
-  const invalid = validateProducedBatch(records, { produceVersion: version, maxMessageBytes: b.options.maxMessageBytes });
+  const invalid = validateProducedBatch(records, { produceVersion: version, maxMessageBytes: log.maxMessageBytes });
   if (invalid !== ErrorCode.NONE) return fail(invalid);
 
   const producerId = records.readBigInt64BE(BatchField.producerId);

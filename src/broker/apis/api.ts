@@ -80,7 +80,7 @@ export interface BrokerContext {
    * Creates a topic and publishes `broker.topic.created`; `auto` marks an auto-creation.
    * Throws like LogStore.createTopic when it exists.
    */
-  createTopic(name: string, partitions: number, auto: boolean): TopicInfo;
+  createTopic(name: string, partitions: number, auto: boolean, configs?: Readonly<Record<string, string>>): TopicInfo;
   /** Deletes a topic and publishes `broker.topic.deleted`; false when absent. */
   deleteTopic(name: string): boolean;
   /** broker faults in force (produce errors, delayed delivery, paused groups); absent: none */

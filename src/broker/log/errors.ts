@@ -41,3 +41,10 @@ export class DataDirError extends LogStoreError {
     super(message, ErrorCode.NONE);
   }
 }
+
+/** A topic config with an unknown name or a bad value (INVALID_CONFIG, 40). */
+export class InvalidConfigError extends LogStoreError {
+  constructor(message: string) {
+    super(message, ErrorCode.INVALID_CONFIG);
+  }
+}

@@ -2,7 +2,7 @@
  * The embedded broker's storage: every topic's partition logs and the committed consumer
  * offsets, in memory or in a data directory:
  *
- *   <dataDir>/topics.json                      topic names, ids, partition counts
+ *   <dataDir>/topics.json                      topic names, ids, partition counts, config overrides
  *   <dataDir>/<topic>-<partition>/<base>.log   append-only segments of stored batches
  *   <dataDir>/offsets.jsonl                    committed offsets journal
  *   <dataDir>/.lock                            pid of the owning process
@@ -10,11 +10,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommittedOffset, LogStore, TopicInfo } from './contract.js';
+import type { CommittedOffset, LogStore, TopicConfigEntry, TopicInfo } from './contract.js';
+import { devmodeTopicDefaults, effectiveConfigs, settingsOf, type TopicSettings } from './topic-settings.js';
+import { topicConfigProblem } from '../../util/topic-config.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { InvalidPartitionsError, InvalidTopicError, TopicExistsError } from './errors.js';
+import { InvalidConfigError, InvalidPartitionsError, InvalidTopicError, TopicExistsError } from './errors.js';
 import { OffsetStore } from './offset-store.js';
-import { StoredPartitionLog, type PartitionLogOptions } from './partition-log.js';
+import { StoredPartitionLog, type PartitionLogOptions, type PartitionLogSettings } from './partition-log.js';
 import { recoverPartitionDir } from './recovery.js';
 import { topicNameProblem } from './topic-name.js';
 import { readTopicsFile, writeTopicsFile } from './topics-file.js';
@@ -28,6 +30,13 @@ export interface LogStoreOptions {
   retentionMs?: number;
   /** segment size; default 16 MiB on disk, 1 MiB in memory, at most a quarter of retentionBytes */
   segmentBytes?: number;
+  /**
+   * broker-wide topic config defaults (devmode.yaml's kafka.topic_config, valid names and
+   * values); retentionBytes/retentionMs above, when given, count as such defaults too
+   */
+  topicDefaults?: Readonly<Record<string, string>>;
+  /** the largest batch a topic accepts unless it sets max.message.bytes; default Kafka's 1048588 */
+  maxMessageBytes?: number;
   /** how often age retention runs without appends; default 30 s */
   retentionCheckMs?: number;
   /** most partitions one topic may have; default 1000 */
@@ -41,6 +50,7 @@ export interface LogStoreOptions {
 interface TopicEntry {
   info: TopicInfo;
   logs: StoredPartitionLog[];
+  settings: TopicSettings;
 }
 
 export const DEFAULT_RETENTION_BYTES = 256 * 1024 * 1024;
@@ -49,9 +59,8 @@ export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** Implements LogStore over StoredPartitionLog; see the file comment for the on-disk layout. */
 export class EmbeddedLogStore implements LogStore {
   readonly #dataDir: string | null;
-  readonly #retentionBytes: number;
-  readonly #retentionMs: number;
-  readonly #segmentBytes: number;
+  readonly #brokerDefaults: Readonly<Record<string, string>>;
+  readonly #devDefaults: Readonly<Record<string, string>>;
   readonly #retentionCheckMs: number;
   readonly #maxPartitions: number;
   readonly #onListenerError: ((error: unknown) => void) | undefined;
@@ -64,11 +73,14 @@ export class EmbeddedLogStore implements LogStore {
 
   constructor(options: LogStoreOptions) {
     this.#dataDir = options.dataDir;
-    this.#retentionBytes = options.retentionBytes ?? DEFAULT_RETENTION_BYTES;
-    this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
-    const segmentDefault = options.dataDir === null ? 1024 * 1024 : 16 * 1024 * 1024;
-    // Retention drops whole segments, so a segment must be small next to the retained size.
-    this.#segmentBytes = Math.max(1024, Math.min(options.segmentBytes ?? segmentDefault, Math.floor(this.#retentionBytes / 4)));
+    const brokerDefaults: Record<string, string> = { ...options.topicDefaults };
+    if (options.retentionBytes !== undefined) brokerDefaults['retention.bytes'] = kafkaLimit(options.retentionBytes);
+    if (options.retentionMs !== undefined) brokerDefaults['retention.ms'] = kafkaLimit(options.retentionMs);
+    if (options.maxMessageBytes !== undefined) brokerDefaults['max.message.bytes'] = String(options.maxMessageBytes);
+    this.#brokerDefaults = brokerDefaults;
+    const dev = devmodeTopicDefaults(options.dataDir === null);
+    if (options.segmentBytes !== undefined) dev['segment.bytes'] = String(options.segmentBytes);
+    this.#devDefaults = dev;
     this.#retentionCheckMs = options.retentionCheckMs ?? 30_000;
     this.#maxPartitions = options.maxPartitions ?? 1000;
     this.#onListenerError = options.onListenerError;
@@ -91,15 +103,16 @@ export class EmbeddedLogStore implements LogStore {
       try {
         const now = this.#now();
         for (const info of readTopicsFile(join(dir, 'topics.json'))) {
+          const settings = this.#settingsOf(info.configs);
           const logs: StoredPartitionLog[] = [];
           for (let p = 0; p < info.partitions; p++) {
-            const options = this.#partitionOptions(info.name, p);
+            const options = this.#partitionOptions(info.name, p, settings);
             const { segments } = recoverPartitionDir(options.dir!, now);
             const log = new StoredPartitionLog(options, segments);
             log.enforceRetention(now);
             logs.push(log);
           }
-          this.#topics.set(info.name, { info, logs });
+          this.#topics.set(info.name, { info, logs, settings });
         }
         this.#offsets.open();
       } catch (error) {
@@ -145,17 +158,46 @@ export class EmbeddedLogStore implements LogStore {
     return undefined;
   }
 
-  createTopic(name: string, partitions: number): TopicInfo {
+  createTopic(name: string, partitions: number, configs: Readonly<Record<string, string>> = {}): TopicInfo {
     const problem = topicNameProblem(name);
     if (problem) throw new InvalidTopicError(problem);
     if (this.#topics.has(name)) throw new TopicExistsError(name);
     this.#checkPartitionCount(name, partitions);
-    const info: TopicInfo = { name, id: newTopicId(), partitions, createdAt: this.#now() };
+    checkConfigs(configs);
+    const info: TopicInfo = { name, id: newTopicId(), partitions, createdAt: this.#now(), configs: { ...configs } };
+    const settings = this.#settingsOf(info.configs);
     const logs: StoredPartitionLog[] = [];
-    for (let p = 0; p < partitions; p++) logs.push(this.#newPartition(name, p));
-    this.#topics.set(name, { info, logs });
+    for (let p = 0; p < partitions; p++) logs.push(this.#newPartition(name, p, settings));
+    this.#topics.set(name, { info, logs, settings });
     this.#saveTopics();
     return info;
+  }
+
+  topicConfigs(name: string): TopicConfigEntry[] | undefined {
+    const entry = this.#topics.get(name);
+    if (!entry) return undefined;
+    return effectiveConfigs(entry.info.configs, this.#brokerDefaults, this.#devDefaults);
+  }
+
+  setTopicConfigs(name: string, configs: Readonly<Record<string, string>>): boolean {
+    const entry = this.#topics.get(name);
+    if (!entry) return false;
+    checkConfigs(configs);
+    entry.info = { ...entry.info, configs: { ...configs } };
+    entry.settings = this.#settingsOf(entry.info.configs);
+    this.#saveTopics();
+    const now = this.#now();
+    for (const log of entry.logs) log.configure(partitionSettings(entry.settings), now);
+    return true;
+  }
+
+  /** The settings of a topic (what its logs act on), or undefined when absent. */
+  topicSettings(name: string): TopicSettings | undefined {
+    return this.#topics.get(name)?.settings;
+  }
+
+  #settingsOf(configs: Readonly<Record<string, string>>): TopicSettings {
+    return settingsOf(effectiveConfigs(configs, this.#brokerDefaults, this.#devDefaults));
   }
 
   /** Grows a topic to `total` partitions (CreatePartitions). */
@@ -166,7 +208,7 @@ export class EmbeddedLogStore implements LogStore {
       throw new InvalidPartitionsError(`topic "${name}" has ${entry.info.partitions} partitions; the new count must be larger, not ${total}`);
     }
     this.#checkPartitionCount(name, total);
-    for (let p = entry.info.partitions; p < total; p++) entry.logs.push(this.#newPartition(name, p));
+    for (let p = entry.info.partitions; p < total; p++) entry.logs.push(this.#newPartition(name, p, entry.settings));
     entry.info = { ...entry.info, partitions: total };
     this.#saveTopics();
     return entry.info;
@@ -221,20 +263,18 @@ export class EmbeddedLogStore implements LogStore {
     return join(this.#dataDir!, `${topic}-${partition}`);
   }
 
-  #partitionOptions(topic: string, partition: number): PartitionLogOptions {
+  #partitionOptions(topic: string, partition: number, settings: TopicSettings): PartitionLogOptions {
     return {
       topic,
       partition,
       dir: this.#dataDir === null ? null : this.#partitionDir(topic, partition),
-      segmentBytes: this.#segmentBytes,
-      retentionBytes: this.#retentionBytes,
-      retentionMs: this.#retentionMs,
+      ...partitionSettings(settings),
       ...(this.#onListenerError ? { onListenerError: this.#onListenerError } : {}),
     };
   }
 
-  #newPartition(topic: string, partition: number): StoredPartitionLog {
-    const options = this.#partitionOptions(topic, partition);
+  #newPartition(topic: string, partition: number, settings: TopicSettings): StoredPartitionLog {
+    const options = this.#partitionOptions(topic, partition, settings);
     if (options.dir !== null) {
       // Leftovers of a deleted topic of the same name (a crash mid-deletion) must not come back.
       rmSync(options.dir, { recursive: true, force: true });
@@ -246,6 +286,33 @@ export class EmbeddedLogStore implements LogStore {
   #saveTopics(): void {
     if (this.#dataDir === null) return;
     writeTopicsFile(join(this.#dataDir, 'topics.json'), this.topics());
+  }
+}
+
+/** What a partition log takes from its topic's settings. */
+function partitionSettings(settings: TopicSettings): PartitionLogSettings {
+  return {
+    // Retention drops whole segments, so a segment must be small next to the retained size.
+    segmentBytes: Math.max(1024, Math.min(settings.segmentBytes, Math.floor(settings.retentionBytes / 4))),
+    segmentMs: settings.segmentMs,
+    retentionBytes: settings.retentionBytes,
+    retentionMs: settings.retentionMs,
+    deletes: settings.deletes,
+    maxMessageBytes: settings.maxMessageBytes,
+    logAppendTime: settings.logAppendTime,
+  };
+}
+
+/** Kafka's -1 for an unlimited value given as a number (MAX_SAFE_INTEGER or negative). */
+function kafkaLimit(v: number): string {
+  return v < 0 || v >= Number.MAX_SAFE_INTEGER ? '-1' : String(v);
+}
+
+/** Configs reach the store validated (the wire and config layers answer bad ones); a bad one here is a bug. */
+function checkConfigs(configs: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(configs)) {
+    const problem = topicConfigProblem(name, value);
+    if (problem) throw new InvalidConfigError(problem.message);
   }
 }
 

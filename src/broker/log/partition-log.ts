@@ -4,7 +4,8 @@
  * listeners that wake parked fetches.
  */
 import type { AppendResult, PartitionLog } from './contract.js';
-import { BatchField } from './batch.js';
+import { Attr, BatchField } from './batch.js';
+import { setBatchCrc } from './batch-encode.js';
 import { decodeBatch } from './records.js';
 import { Segment } from './segment.js';
 
@@ -19,9 +20,20 @@ export interface PartitionLogOptions {
   readonly retentionBytes: number;
   /** drop whole segments whose last append is older than this */
   readonly retentionMs: number;
+  /** roll a non-empty active segment this long after it was started (segment.ms); default never */
+  readonly segmentMs?: number;
+  /** cleanup.policy has delete (default true): size and age retention apply */
+  readonly deletes?: boolean;
+  /** largest batch accepted (max.message.bytes); default Kafka's 1048588 */
+  readonly maxMessageBytes?: number;
+  /** message.timestamp.type=LogAppendTime: every batch is stamped with its append time */
+  readonly logAppendTime?: boolean;
   /** a wake listener threw: reported here, the append still stands */
   readonly onListenerError?: (error: unknown) => void;
 }
+
+/** The options a topic's configs may change while the log is open (AlterConfigs). */
+export type PartitionLogSettings = Omit<PartitionLogOptions, 'topic' | 'partition' | 'dir' | 'onListenerError'>;
 
 /** How often, at most, an append also checks age retention. */
 const AGE_CHECK_INTERVAL_MS = 1000;
@@ -29,7 +41,7 @@ const AGE_CHECK_INTERVAL_MS = 1000;
 export class StoredPartitionLog implements PartitionLog {
   readonly topic: string;
   readonly partition: number;
-  readonly #options: PartitionLogOptions;
+  #options: PartitionLogOptions;
   readonly #segments: Segment[];
   readonly #listeners = new Set<() => void>();
   #next: number;
@@ -92,14 +104,33 @@ export class StoredPartitionLog implements PartitionLog {
     return this.#segments.length;
   }
 
+  /** The largest batch this partition accepts (the topic's max.message.bytes). */
+  get maxMessageBytes(): number {
+    return this.#options.maxMessageBytes ?? 1048588;
+  }
+
+  /** Applies changed topic configs (AlterConfigs); retention runs again at once. */
+  configure(settings: PartitionLogSettings, now: number): void {
+    this.#options = { ...this.#options, ...settings };
+    this.enforceRetention(now);
+  }
+
   append(batch: Buffer, now: number): AppendResult {
     if (this.#closed) throw new Error(`partition ${this.topic}-${this.partition} is closed`);
     const base = this.#next;
     const next = base + batch.readInt32BE(BatchField.lastOffsetDelta) + 1;
+    const logAppendTime = this.#options.logAppendTime === true;
+    if (logAppendTime) {
+      // Kafka stamps the batch: timestamp type bit and max timestamp, then a new CRC
+      batch.writeInt16BE(batch.readInt16BE(BatchField.attributes) | Attr.timestampType, BatchField.attributes);
+      batch.writeBigInt64BE(BigInt(now), BatchField.maxTimestamp);
+      setBatchCrc(batch);
+    }
     const maxTimestamp = Number(batch.readBigInt64BE(BatchField.maxTimestamp));
     batch.writeBigInt64BE(BigInt(base), BatchField.baseOffset);
     let active = this.#segments[this.#segments.length - 1]!;
-    if (active.size > 0 && active.size + batch.length > this.#options.segmentBytes) active = this.#roll(now);
+    const segmentMs = this.#options.segmentMs ?? Infinity;
+    if (active.size > 0 && (active.size + batch.length > this.#options.segmentBytes || now - active.createdAt >= segmentMs)) active = this.#roll(now);
     active.append(batch, base, next, maxTimestamp, now);
     this.#next = next;
     this.#size += batch.length;
@@ -109,7 +140,7 @@ export class StoredPartitionLog implements PartitionLog {
       this.enforceRetention(now);
     }
     if (this.#listeners.size > 0) this.wake();
-    return { baseOffset: BigInt(base), logAppendTime: -1n, logStartOffset: BigInt(this.#segments[0]!.baseOffset) };
+    return { baseOffset: BigInt(base), logAppendTime: logAppendTime ? BigInt(now) : -1n, logStartOffset: BigInt(this.#segments[0]!.baseOffset) };
   }
 
   read(fetchOffset: bigint, maxBytes: number, allowOversizedFirst: boolean): Buffer[] {
@@ -194,6 +225,7 @@ export class StoredPartitionLog implements PartitionLog {
   /** Drops whole segments from the front beyond the size and age limits. */
   enforceRetention(now: number): void {
     this.#lastAgeCheck = now;
+    if (this.#options.deletes === false) return;
     const { retentionBytes, retentionMs } = this.#options;
     while (this.#segments.length > 1 && this.#size - this.#segments[0]!.size >= retentionBytes) this.#dropFirst();
     while (this.#segments[0]!.size > 0 && now - this.#segments[0]!.lastAppendAt > retentionMs) {

@@ -25,12 +25,15 @@ export class Segment {
   nextOffset: number;
   /** wall time of the last append (file mtime after a restart): drives age retention */
   lastAppendAt: number;
+  /** when the segment was started (its mtime after a restart): drives segment.ms rolls */
+  readonly createdAt: number;
 
   constructor(baseOffset: number, bytes: SegmentBytes, lastAppendAt: number) {
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
     this.bytes = bytes;
     this.lastAppendAt = lastAppendAt;
+    this.createdAt = lastAppendAt;
   }
 
   /** A new empty segment in memory. */
