@@ -73,11 +73,12 @@ export class EmbeddedLogStore implements LogStore {
 
   constructor(options: LogStoreOptions) {
     this.#dataDir = options.dataDir;
-    const brokerDefaults: Record<string, string> = { ...options.topicDefaults };
+    const brokerDefaults: Record<string, string> = {};
     if (options.retentionBytes !== undefined) brokerDefaults['retention.bytes'] = kafkaLimit(options.retentionBytes);
     if (options.retentionMs !== undefined) brokerDefaults['retention.ms'] = kafkaLimit(options.retentionMs);
     if (options.maxMessageBytes !== undefined) brokerDefaults['max.message.bytes'] = String(options.maxMessageBytes);
-    this.#brokerDefaults = brokerDefaults;
+    // the named topic defaults are the more specific setting: they win
+    this.#brokerDefaults = { ...brokerDefaults, ...options.topicDefaults };
     const dev = devmodeTopicDefaults(options.dataDir === null);
     if (options.segmentBytes !== undefined) dev['segment.bytes'] = String(options.segmentBytes);
     this.#devDefaults = dev;
