@@ -15,8 +15,11 @@
  * attributed to the connection's owner and, for small uncompressed batches, carrying the
  * records' traceparent headers. Broker faults: a produce error set for the topic answers
  * every partition with it and appends nothing; a delivery delay records the append time.
- * Not done: transactions (a transactional batch is stored like any other), LogAppendTime
- * topics, per-record errors (record_errors is always empty).
+ * Topic configs: the topic's max.message.bytes; a compacted topic refuses a record without a
+ * key (INVALID_RECORD, records decoded for compacted topics only); LogAppendTime topics get
+ * the append time back (the log stamps the batch).
+ * Not done: transactions (a transactional batch is stored like any other), per-record errors
+ * (record_errors is always empty).
  */
 import type { BrokerEvent } from '../../core/events/index.js';
 import type { ApiHandler, RequestContext } from './api.js';
@@ -26,6 +29,7 @@ import { validateProducedBatch, BatchField } from '../log/batch.js';
 import { resolveTopicForWrite } from './topic-lookup.js';
 import { messageSetToBatch } from '../log/legacy-records.js';
 import { reportRefusal } from './produce-refusals.js';
+import { decodeBatch } from '../log/records.js';
 import { MAX_TRACED_RECORDS, traceparentsOf } from '../tracing/traceparents.js';
 
 interface PartitionResult {
@@ -110,6 +114,8 @@ function append(ctx: RequestContext, version: number, topic: string, index: numb
   }
   const invalid = validateProducedBatch(records, { produceVersion: version, maxMessageBytes: log.maxMessageBytes });
   if (invalid !== ErrorCode.NONE) return fail(invalid);
+  // Kafka: "Compacted topic cannot accept message without key" (records decoded for compacted topics only)
+  if (log.requiresKeys && hasKeylessRecord(records)) return fail(ErrorCode.INVALID_RECORD);
 
   const producerId = records.readBigInt64BE(BatchField.producerId);
   const count = records.readInt32BE(BatchField.recordCount);
@@ -145,4 +151,13 @@ function append(ctx: RequestContext, version: number, topic: string, index: numb
   if (ctx.client) ctx.client.publishAppend(event);
   else b.publish(event);
   return { index, error: ErrorCode.NONE, baseOffset: result.baseOffset, logAppendTime: result.logAppendTime, logStartOffset: result.logStartOffset };
+}
+
+/** Whether a batch holds a record without a key (or cannot be decoded, which is as bad here). */
+function hasKeylessRecord(batch: Buffer): boolean {
+  try {
+    return decodeBatch(batch).records.some((r) => r.key === null);
+  } catch {
+    return true;
+  }
 }

@@ -59,6 +59,8 @@ export interface PartitionLog {
   offsetForTimestamp(ts: bigint): { offset: bigint; timestamp: bigint };
   /** the largest batch accepted (the topic's max.message.bytes) */
   readonly maxMessageBytes: number;
+  /** every record needs a key (cleanup.policy has compact) */
+  readonly requiresKeys: boolean;
   /**
    * Calls `listener` synchronously after every append (and once when the partition's topic
    * is deleted) until the returned cancel function is called. Used to wake parked fetches.

@@ -16,7 +16,7 @@ import { topicConfigProblem } from '../../util/topic-config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { InvalidConfigError, InvalidPartitionsError, InvalidTopicError, TopicExistsError } from './errors.js';
 import { OffsetStore } from './offset-store.js';
-import { StoredPartitionLog, type PartitionLogOptions, type PartitionLogSettings } from './partition-log.js';
+import { StoredPartitionLog, type CompactionStats, type PartitionLogOptions, type PartitionLogSettings } from './partition-log.js';
 import { recoverPartitionDir } from './recovery.js';
 import { topicNameProblem } from './topic-name.js';
 import { readTopicsFile, writeTopicsFile } from './topics-file.js';
@@ -43,6 +43,10 @@ export interface LogStoreOptions {
   maxPartitions?: number;
   /** a wake listener threw (a bug in the caller); default: ignored */
   onListenerError?: (error: unknown) => void;
+  /** how often compacted topics are checked for work; default 1 s (dev-friendly, Kafka's is 15 s) */
+  cleanerCheckMs?: number;
+  /** compaction of a partition failed (I/O); the log is left as it was; default: ignored */
+  onCleanerError?: (error: unknown) => void;
   /** clock, for tests */
   now?: () => number;
 }
@@ -68,6 +72,9 @@ export class EmbeddedLogStore implements LogStore {
   readonly #topics = new Map<string, TopicEntry>();
   readonly #offsets: OffsetStore;
   #timer: NodeJS.Timeout | null = null;
+  #cleaner: NodeJS.Timeout | null = null;
+  readonly #cleanerCheckMs: number;
+  readonly #onCleanerError: ((error: unknown) => void) | undefined;
   #unlock: (() => void) | null = null;
   #state: 'new' | 'open' | 'closed' = 'new';
 
@@ -83,6 +90,8 @@ export class EmbeddedLogStore implements LogStore {
     if (options.segmentBytes !== undefined) dev['segment.bytes'] = String(options.segmentBytes);
     this.#devDefaults = dev;
     this.#retentionCheckMs = options.retentionCheckMs ?? 30_000;
+    this.#cleanerCheckMs = options.cleanerCheckMs ?? 1000;
+    this.#onCleanerError = options.onCleanerError;
     this.#maxPartitions = options.maxPartitions ?? 1000;
     this.#onListenerError = options.onListenerError;
     this.#now = options.now ?? Date.now;
@@ -108,8 +117,8 @@ export class EmbeddedLogStore implements LogStore {
           const logs: StoredPartitionLog[] = [];
           for (let p = 0; p < info.partitions; p++) {
             const options = this.#partitionOptions(info.name, p, settings);
-            const { segments } = recoverPartitionDir(options.dir!, now);
-            const log = new StoredPartitionLog(options, segments);
+            const { segments, gaps } = recoverPartitionDir(options.dir!, now);
+            const log = new StoredPartitionLog(options, segments, gaps);
             log.enforceRetention(now);
             logs.push(log);
           }
@@ -123,6 +132,8 @@ export class EmbeddedLogStore implements LogStore {
     }
     this.#timer = setInterval(() => this.enforceRetention(), this.#retentionCheckMs);
     this.#timer.unref();
+    this.#cleaner = setInterval(() => this.compactDue(), this.#cleanerCheckMs);
+    this.#cleaner.unref();
   }
 
   async close(): Promise<void> {
@@ -134,10 +145,44 @@ export class EmbeddedLogStore implements LogStore {
   #closeAll(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    if (this.#cleaner) clearInterval(this.#cleaner);
+    this.#cleaner = null;
     for (const { logs } of this.#topics.values()) for (const log of logs) log.close();
     this.#offsets.close();
     this.#unlock?.();
     this.#unlock = null;
+  }
+
+  /**
+   * The cleaner's round: for each compacted topic, rolls active segments past segment.ms and
+   * compacts the partitions whose dirty share reaches min.cleanable.dirty.ratio (or whose
+   * kept tombstones expired). Returns what was compacted.
+   */
+  compactDue(): { topic: string; partition: number; stats: CompactionStats }[] {
+    const now = this.#now();
+    const done: { topic: string; partition: number; stats: CompactionStats }[] = [];
+    for (const { info, logs, settings } of this.#topics.values()) {
+      if (!settings.compacts) continue;
+      for (const log of logs) {
+        try {
+          log.rollIfDue(now);
+          if (log.needsCompaction(now, settings.minCleanableDirtyRatio)) {
+            done.push({ topic: info.name, partition: log.partition, stats: log.compact(now, settings.deleteRetentionMs) });
+          }
+        } catch (error) {
+          this.#onCleanerError?.(error);
+        }
+      }
+    }
+    return done;
+  }
+
+  /** Compacts every partition of `topic` now, whatever its dirty ratio (tests, benchmarks). */
+  compactNow(topic: string): CompactionStats[] {
+    const entry = this.#topics.get(topic);
+    if (!entry) return [];
+    const now = this.#now();
+    return entry.logs.map((log) => log.compact(now, entry.settings.deleteRetentionMs));
   }
 
   /** Runs size and age retention on every partition now. */
@@ -301,6 +346,7 @@ function partitionSettings(settings: TopicSettings): PartitionLogSettings {
     deletes: settings.deletes,
     maxMessageBytes: settings.maxMessageBytes,
     logAppendTime: settings.logAppendTime,
+    compacts: settings.compacts,
   };
 }
 

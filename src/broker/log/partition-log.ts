@@ -8,6 +8,16 @@ import { Attr, BatchField } from './batch.js';
 import { setBatchCrc } from './batch-encode.js';
 import { decodeBatch } from './records.js';
 import { Segment } from './segment.js';
+import { KeyMap, cleanBatches } from './compaction.js';
+import { MemorySegmentBytes, replaceSegmentFile } from './segment-bytes.js';
+
+/** What one compaction did. */
+export interface CompactionStats {
+  recordsRemoved: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  segmentsCleaned: number;
+}
 
 export interface PartitionLogOptions {
   readonly topic: string;
@@ -28,6 +38,8 @@ export interface PartitionLogOptions {
   readonly maxMessageBytes?: number;
   /** message.timestamp.type=LogAppendTime: every batch is stamped with its append time */
   readonly logAppendTime?: boolean;
+  /** cleanup.policy has compact: records need keys, the store's cleaner compacts the log */
+  readonly compacts?: boolean;
   /** a wake listener threw: reported here, the append still stands */
   readonly onListenerError?: (error: unknown) => void;
 }
@@ -50,9 +62,15 @@ export class StoredPartitionLog implements PartitionLog {
   #appendedBytes = 0;
   #lastAgeCheck = 0;
   #closed = false;
+  /** batches may skip offsets (compaction): a fetch may land in a gap */
+  #gaps: boolean;
+  /** offsets below this were cleaned by the last compaction (bytes above it are dirty) */
+  #cleanedUpTo = 0;
+  /** when a tombstone kept by the last compaction expires (Infinity: none kept) */
+  #tombstonesDueAt = Infinity;
 
   /** Builds a log over `segments` (recovered, or one new empty segment); never empty. */
-  constructor(options: PartitionLogOptions, segments: Segment[]) {
+  constructor(options: PartitionLogOptions, segments: Segment[], gaps = false) {
     if (segments.length === 0) throw new Error('a partition log needs at least one segment');
     this.topic = options.topic;
     this.partition = options.partition;
@@ -60,6 +78,7 @@ export class StoredPartitionLog implements PartitionLog {
     this.#segments = segments;
     this.#next = segments[segments.length - 1]!.nextOffset;
     this.#size = segments.reduce((sum, s) => sum + s.size, 0);
+    this.#gaps = gaps;
   }
 
   /** A new empty log: in memory, or with one empty segment file in `options.dir`. */
@@ -102,6 +121,11 @@ export class StoredPartitionLog implements PartitionLog {
 
   get segmentCount(): number {
     return this.#segments.length;
+  }
+
+  /** Whether every record needs a key (a compacted topic). */
+  get requiresKeys(): boolean {
+    return this.#options.compacts === true;
   }
 
   /** The largest batch this partition accepts (the topic's max.message.bytes). */
@@ -149,7 +173,8 @@ export class StoredPartitionLog implements PartitionLog {
     if (offset < this.startOffsetNumber || offset >= this.#next) return out;
     let total = 0;
     let si = this.#segmentFor(offset);
-    let bi = this.#segments[si]!.index.find(offset);
+    let bi = Math.max(0, this.#segments[si]!.index.find(offset));
+    if (this.#gaps) bi = this.#skipEnded(this.#segments[si]!, bi, offset);
     for (; si < this.#segments.length; si++, bi = 0) {
       const seg = this.#segments[si]!;
       const count = seg.index.count;
@@ -169,6 +194,13 @@ export class StoredPartitionLog implements PartitionLog {
       if (bi < count) break;
     }
     return out;
+  }
+
+  /** With compaction's gaps the batch found for `offset` may end before it: start after it then. */
+  #skipEnded(seg: Segment, bi: number, offset: number): number {
+    if (bi >= seg.index.count) return bi;
+    const lastDelta = seg.bytes.read(seg.index.start(bi) + BatchField.lastOffsetDelta, 4).readInt32BE(0);
+    return seg.index.base(bi) + lastDelta < offset ? bi + 1 : bi;
   }
 
   /**
@@ -233,6 +265,82 @@ export class StoredPartitionLog implements PartitionLog {
       if (this.#segments.length === 1) this.#roll(now);
       this.#dropFirst();
     }
+  }
+
+  /**
+   * Rolls the active segment when segment.ms has passed since it was started, even without
+   * an append (a compacted topic's latest records become cleanable without waiting for more).
+   */
+  rollIfDue(now: number): void {
+    const active = this.#segments[this.#segments.length - 1]!;
+    if (active.size > 0 && now - active.createdAt >= (this.#options.segmentMs ?? Infinity)) this.#roll(now);
+  }
+
+  /**
+   * Whether compaction has work: the closed segments' dirty share (bytes written since the
+   * last compaction) reaches `minDirtyRatio`, or a kept tombstone has expired.
+   */
+  needsCompaction(now: number, minDirtyRatio: number): boolean {
+    if (now >= this.#tombstonesDueAt) return true;
+    let dirty = 0;
+    let total = 0;
+    for (let i = 0; i < this.#segments.length - 1; i++) {
+      const seg = this.#segments[i]!;
+      total += seg.size;
+      if (seg.baseOffset >= this.#cleanedUpTo) dirty += seg.size;
+    }
+    return dirty > 0 && dirty / total >= minDirtyRatio;
+  }
+
+  /**
+   * Compacts the closed segments (see compaction.ts). Each rewritten segment replaces the old
+   * one atomically (a new file renamed over it), so a crash at any point leaves either the
+   * old or the new segment: nothing acknowledged is lost, offsets never move.
+   */
+  compact(now: number, deleteRetentionMs: number): CompactionStats {
+    const stats: CompactionStats = { recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0, segmentsCleaned: 0 };
+    const closed = this.#segments.length - 1;
+    if (closed < 1 || this.#closed) return stats;
+    const keys = new KeyMap();
+    const batchesOf = (seg: Segment): Buffer[] => {
+      const all = seg.bytes.read(0, seg.size);
+      const out: Buffer[] = [];
+      for (let i = 0; i < seg.index.count; i++) out.push(all.subarray(seg.index.start(i), seg.index.end(i)));
+      return out;
+    };
+    for (let i = 0; i < closed; i++) for (const b of batchesOf(this.#segments[i]!)) keys.add(b);
+    let tombstonesDueAt = Infinity;
+    const kept: Segment[] = [];
+    for (let i = 0; i < closed; i++) {
+      const seg = this.#segments[i]!;
+      stats.bytesBefore += seg.size;
+      const dropTombstones = now - seg.lastAppendAt > deleteRetentionMs;
+      const cleaned = cleanBatches(batchesOf(seg), keys, dropTombstones);
+      if (cleaned.tombstonesKept > 0) tombstonesDueAt = Math.min(tombstonesDueAt, seg.lastAppendAt + deleteRetentionMs + 1);
+      if (cleaned.recordsRemoved === 0) {
+        kept.push(seg);
+        stats.bytesAfter += seg.size;
+        continue;
+      }
+      stats.recordsRemoved += cleaned.recordsRemoved;
+      stats.segmentsCleaned++;
+      const size = cleaned.batches.reduce((n, b) => n + b.length, 0);
+      stats.bytesAfter += size;
+      if (size === 0 && kept.length > 0) {
+        // Nothing left and not the first segment (whose name keeps the log start offset): gone.
+        seg.bytes.remove();
+        continue;
+      }
+      const bytes = this.#options.dir === null ? new MemorySegmentBytes(Math.max(size, 1)) : replaceSegmentFile(seg.bytes, cleaned.batches, seg.lastAppendAt);
+      if (this.#options.dir === null) for (const b of cleaned.batches) bytes.append(b);
+      kept.push(Segment.rebuilt(seg, bytes, cleaned.batches));
+    }
+    this.#segments.splice(0, closed, ...kept);
+    this.#size = this.#segments.reduce((sum, s) => sum + s.size, 0);
+    this.#gaps = true;
+    this.#cleanedUpTo = this.#segments[this.#segments.length - 1]!.baseOffset;
+    this.#tombstonesDueAt = tombstonesDueAt;
+    return stats;
   }
 
   /** Flushes to disk (persistent logs). */

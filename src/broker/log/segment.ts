@@ -58,6 +58,22 @@ export class Segment {
     this.lastAppendAt = now;
   }
 
+  /**
+   * A segment holding `batches` (compaction's output) in `bytes`, for offsets from `baseOffset`
+   * to `nextOffset`, keeping the times of the segment it replaces.
+   */
+  static rebuilt(previous: Segment, bytes: SegmentBytes, batches: readonly Buffer[]): Segment {
+    const seg = new Segment(previous.baseOffset, bytes, previous.createdAt);
+    seg.lastAppendAt = previous.lastAppendAt;
+    let end = 0;
+    for (const b of batches) {
+      end += b.length;
+      seg.index.push(Number(b.readBigInt64BE(0)), end, Number(b.readBigInt64BE(35)));
+    }
+    seg.nextOffset = previous.nextOffset;
+    return seg;
+  }
+
   /** Records a batch already in the bytes (recovery), ending at byte `end`. */
   indexExisting(base: number, next: number, end: number, maxTimestamp: number): void {
     this.index.push(base, end, maxTimestamp);
