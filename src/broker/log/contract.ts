@@ -118,6 +118,19 @@ export interface LogStore {
   /** every (topic, partition) a group has committed */
   committedOffsets(group: string): ReadonlyMap<string, ReadonlyMap<number, CommittedOffset>>;
   deleteGroupOffsets(group: string): void;
+  /** forgets one partition's committed offset of a group (OffsetDelete); false when none */
+  deleteCommittedOffset(group: string, topic: string, partition: number): boolean;
+  /** a group's protocol type as last seen, kept with the data directory */
+  groupProtocolType(group: string): string | undefined;
+  setGroupProtocolType(group: string, protocolType: string): void;
+  /** grows a topic to `total` partitions (throws InvalidPartitionsError when not larger) */
+  addPartitions(name: string, total: number): TopicInfo;
+  /**
+   * Deletes a partition's records below `offset` (-1: the high watermark) by moving its log
+   * start offset (DeleteRecords); returns the new low watermark. Throws OffsetOutOfRangeError
+   * past the high watermark.
+   */
+  deleteRecords(topic: string, partition: number, offset: bigint): bigint;
   /** groups with committed offsets (so ListGroups can show idle groups) */
   groupsWithOffsets(): readonly string[];
 }

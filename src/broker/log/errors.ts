@@ -48,3 +48,10 @@ export class InvalidConfigError extends LogStoreError {
     super(message, ErrorCode.INVALID_CONFIG);
   }
 }
+
+/** DeleteRecords past the high watermark (OFFSET_OUT_OF_RANGE, 1). */
+export class OffsetOutOfRangeError extends LogStoreError {
+  constructor(message: string) {
+    super(message, ErrorCode.OFFSET_OUT_OF_RANGE);
+  }
+}

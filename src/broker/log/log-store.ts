@@ -14,7 +14,7 @@ import type { CommittedOffset, LogStore, TopicConfigEntry, TopicInfo } from './c
 import { devmodeTopicDefaults, effectiveConfigs, settingsOf, type TopicSettings } from './topic-settings.js';
 import { topicConfigProblem } from '../../util/topic-config.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { InvalidConfigError, InvalidPartitionsError, InvalidTopicError, TopicExistsError } from './errors.js';
+import { InvalidConfigError, InvalidPartitionsError, InvalidTopicError, OffsetOutOfRangeError, TopicExistsError } from './errors.js';
 import { OffsetStore } from './offset-store.js';
 import { StoredPartitionLog, type CompactionStats, type PartitionLogOptions, type PartitionLogSettings } from './partition-log.js';
 import { recoverPartitionDir } from './recovery.js';
@@ -293,6 +293,29 @@ export class EmbeddedLogStore implements LogStore {
 
   deleteGroupOffsets(group: string): void {
     this.#offsets.deleteGroup(group);
+  }
+
+  deleteCommittedOffset(group: string, topic: string, partition: number): boolean {
+    return this.#offsets.deletePartition(group, topic, partition);
+  }
+
+  groupProtocolType(group: string): string | undefined {
+    return this.#offsets.protocolType(group);
+  }
+
+  setGroupProtocolType(group: string, protocolType: string): void {
+    this.#offsets.setProtocolType(group, protocolType);
+  }
+
+  deleteRecords(topic: string, partition: number, offset: bigint): bigint {
+    const log = this.partition(topic, partition);
+    if (!log) throw new InvalidTopicError(`topic "${topic}" has no partition ${partition}`);
+    const target = offset === -1n ? log.highWatermark : offset;
+    if (target < 0n || target > log.highWatermark) {
+      throw new OffsetOutOfRangeError(`offset ${offset} is outside ${topic}-${partition}'s range [${log.logStartOffset}, ${log.highWatermark}]`);
+    }
+    log.deleteBefore(Number(target), this.#now());
+    return log.logStartOffset;
   }
 
   groupsWithOffsets(): readonly string[] {

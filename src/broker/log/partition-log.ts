@@ -10,6 +10,33 @@ import { decodeBatch } from './records.js';
 import { Segment } from './segment.js';
 import { KeyMap, cleanBatches } from './compaction.js';
 import { MemorySegmentBytes, replaceSegmentFile } from './segment-bytes.js';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+const LOG_START_FILE = 'log-start-offset';
+
+/** The log start offset DeleteRecords left in `dir` (0 when none). */
+function readLogStart(dir: string): number {
+  try {
+    const n = Number(readFileSync(join(dir, LOG_START_FILE), 'utf8'));
+    return Number.isSafeInteger(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Saves the log start offset atomically (temporary file, fsync, rename). */
+function writeLogStart(dir: string, offset: number): void {
+  const path = join(dir, LOG_START_FILE);
+  const fd = openSync(`${path}.tmp`, 'w');
+  try {
+    writeSync(fd, String(offset));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(`${path}.tmp`, path);
+}
 
 /** What one compaction did. */
 export interface CompactionStats {
@@ -68,6 +95,8 @@ export class StoredPartitionLog implements PartitionLog {
   #cleanedUpTo = 0;
   /** when a tombstone kept by the last compaction expires (Infinity: none kept) */
   #tombstonesDueAt = Infinity;
+  /** DeleteRecords moved the log start here (may be inside the first segment) */
+  #deletedBefore = 0;
 
   /** Builds a log over `segments` (recovered, or one new empty segment); never empty. */
   constructor(options: PartitionLogOptions, segments: Segment[], gaps = false) {
@@ -79,6 +108,7 @@ export class StoredPartitionLog implements PartitionLog {
     this.#next = segments[segments.length - 1]!.nextOffset;
     this.#size = segments.reduce((sum, s) => sum + s.size, 0);
     this.#gaps = gaps;
+    if (options.dir !== null) this.#deletedBefore = readLogStart(options.dir);
   }
 
   /** A new empty log: in memory, or with one empty segment file in `options.dir`. */
@@ -88,7 +118,7 @@ export class StoredPartitionLog implements PartitionLog {
   }
 
   get logStartOffset(): bigint {
-    return BigInt(this.#segments[0]!.baseOffset);
+    return BigInt(this.startOffsetNumber);
   }
 
   get highWatermark(): bigint {
@@ -97,7 +127,19 @@ export class StoredPartitionLog implements PartitionLog {
 
   /** logStartOffset as a number (offsets stay far below 2^53 in a dev broker). */
   get startOffsetNumber(): number {
-    return this.#segments[0]!.baseOffset;
+    return Math.max(this.#segments[0]!.baseOffset, this.#deletedBefore);
+  }
+
+  /**
+   * Moves the log start offset to `offset` (DeleteRecords): records below it are no longer
+   * served; whole segments below it are dropped. Kept in `<dir>/log-start-offset` on disk.
+   */
+  deleteBefore(offset: number, now: number): void {
+    if (offset <= this.startOffsetNumber) return;
+    this.#deletedBefore = offset;
+    if (offset >= this.#next && this.#segments[this.#segments.length - 1]!.size > 0) this.#roll(now);
+    while (this.#segments.length > 1 && this.#segments[1]!.baseOffset <= offset) this.#dropFirst();
+    if (this.#options.dir !== null) writeLogStart(this.#options.dir, offset);
   }
 
   /** highWatermark as a number. */
@@ -164,7 +206,7 @@ export class StoredPartitionLog implements PartitionLog {
       this.enforceRetention(now);
     }
     if (this.#listeners.size > 0) this.wake();
-    return { baseOffset: BigInt(base), logAppendTime: logAppendTime ? BigInt(now) : -1n, logStartOffset: BigInt(this.#segments[0]!.baseOffset) };
+    return { baseOffset: BigInt(base), logAppendTime: logAppendTime ? BigInt(now) : -1n, logStartOffset: this.logStartOffset };
   }
 
   read(fetchOffset: bigint, maxBytes: number, allowOversizedFirst: boolean): Buffer[] {
