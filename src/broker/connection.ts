@@ -7,7 +7,8 @@
  * (Produce, Metadata, ...) run back to back for every frame of one `data` event with the
  * socket corked, so pipelined requests cost one writev. Anything the connection cannot
  * answer (a malformed frame, an unknown API, a version outside the implemented range) closes
- * this connection only, with one `broker.client.error` event, as Kafka does.
+ * this connection only, as Kafka does, and is reported through ClientProblems (one bounded
+ * `broker.client.error` event naming the client, the API and version, and what to do).
  */
 import type { Socket } from 'node:net';
 import type { BrokerEvent } from '../core/events/index.js';
@@ -18,6 +19,8 @@ import { Writer } from './protocol/writer.js';
 import { ErrorCode } from './protocol/error-codes.js';
 import type { ConnectionClient } from './attribution/connection-client.js';
 import { GROUP_MEMBER_APIS, peekGroupId } from './attribution/group-peek.js';
+import { ClientProblems, type ClientProblem } from './attribution/client-problems.js';
+import { apiName } from './protocol/api-names.js';
 
 const API_VERSIONS_KEY = 18;
 /** Stop reading from a client that pipelines more than this many unanswered bytes. */
@@ -35,6 +38,8 @@ export interface ConnectionOptions {
   onClose: (c: Connection) => void;
   /** what the broker learns about the client (owner, groups); absent: nothing is tracked */
   client?: ConnectionClient;
+  /** where client problems go (shared by the broker's connections, so it can bound them); default: a private one over `publish` */
+  problems?: ClientProblems;
 }
 
 /** A Kafka client's TCP connection, handled in order. */
@@ -44,7 +49,7 @@ export class Connection {
   readonly #socket: Socket;
   readonly #apis: ReadonlyMap<number, ApiHandler>;
   readonly #maxRequestBytes: number;
-  readonly #publish: (e: BrokerEvent) => void;
+  readonly #problems: ClientProblems;
   readonly #abort = new AbortController();
   readonly #ctx: {
     broker: BrokerContext;
@@ -53,6 +58,7 @@ export class Connection {
     connectionId: number;
     signal: AbortSignal;
     client?: ConnectionClient;
+    problem: (p: Omit<ClientProblem, 'closed'>) => void;
   };
   readonly #client: ConnectionClient | undefined;
 
@@ -76,9 +82,16 @@ export class Connection {
     this.#socket = options.socket;
     this.#apis = options.apis;
     this.#maxRequestBytes = options.maxRequestBytes;
-    this.#publish = options.publish;
+    this.#problems = options.problems ?? new ClientProblems(options.publish);
     this.remote = `${options.socket.remoteAddress ?? '?'}:${options.socket.remotePort ?? 0}`;
-    this.#ctx = { broker: options.broker, clientId: null, remote: this.remote, connectionId: this.id, signal: this.#abort.signal };
+    this.#ctx = {
+      broker: options.broker,
+      clientId: null,
+      remote: this.remote,
+      connectionId: this.id,
+      signal: this.#abort.signal,
+      problem: (p) => this.#report({ ...p, closed: false }),
+    };
     this.#client = options.client;
     if (options.client) this.#ctx.client = options.client;
     const socket = options.socket;
@@ -145,11 +158,7 @@ export class Connection {
         size = this.#head.readInt32BE(0);
       }
       if (size < MIN_REQUEST_BYTES || size > this.#maxRequestBytes) {
-        this.#fail(
-          size > this.#maxRequestBytes
-            ? `request of ${size} bytes exceeds the limit of ${this.#maxRequestBytes} bytes (maxRequestBytes); connection closed`
-            : `invalid request size ${size}; connection closed`,
-        );
+        this.#fail(this.#framingProblem(size));
         return;
       }
       if (len - off >= size) {
@@ -226,12 +235,12 @@ export class Connection {
       correlationId = r.int32();
       this.#ctx.clientId = r.nullableString();
     } catch {
-      this.#fail('malformed request header; connection closed');
+      this.#fail({ kind: 'malformed', message: 'a request header did not decode', hint: 'Is this a Kafka client? A client bug may also cause it.' });
       return undefined;
     }
     const api = this.#apis.get(key);
     if (!api) {
-      this.#fail(`unknown API key ${key} (version ${version}); connection closed`);
+      this.#fail(unsupportedApi(key, version));
       return undefined;
     }
     const minImplemented = api.minImplemented ?? api.minVersion;
@@ -242,7 +251,16 @@ export class Connection {
         this.#respond(correlationId, false, w);
         return undefined;
       }
-      this.#fail(`${api.name} v${version} is not supported (this broker implements v${minImplemented}-${api.maxVersion}); connection closed`);
+      this.#fail({
+        kind: 'unsupported-version',
+        api: api.name,
+        version,
+        message: `${api.name} v${version} is not served (this broker serves v${minImplemented}-${api.maxVersion}, as Kafka 3.9 did)`,
+        hint:
+          version > api.maxVersion
+            ? "The client is newer than this broker: pin the client's protocol version (librdkafka: broker.version.fallback with api.version.request=false; sarama: config.Version) or use a real Kafka (kafka.mode: container)."
+            : 'The client is older than any Kafka this broker imitates: upgrade the client library.',
+      });
       return undefined;
     }
     const flex = version >= api.firstFlexibleVersion;
@@ -295,15 +313,54 @@ export class Connection {
   }
 
   #handlerFailed(error: unknown, api: ApiHandler, version: number): void {
-    const what = error instanceof ProtocolError ? 'malformed' : 'failed';
     const why = error instanceof Error ? error.message : String(error);
-    this.#fail(`${what} ${api.name} v${version} request: ${why}; connection closed`);
+    if (error instanceof ProtocolError) {
+      this.#fail({
+        kind: 'malformed',
+        api: api.name,
+        version,
+        message: `a ${api.name} v${version} request did not decode: ${why}`,
+        hint: 'A client bug, or a request this broker misreads: please report it with the client library and its version.',
+      });
+    } else {
+      this.#fail({
+        kind: 'handler-failed',
+        api: api.name,
+        version,
+        message: `a ${api.name} v${version} request failed: ${why}`,
+        hint: 'The client gets no answer and will retry; if it keeps happening, report it with the client library and its version.',
+      });
+    }
   }
 
-  #fail(message: string): void {
+  /** What to say about a frame size that cannot be a Kafka request (its 4 bytes may be text). */
+  #framingProblem(size: number): Omit<ClientProblem, 'closed'> {
+    const head = Buffer.alloc(4);
+    head.writeInt32BE(size);
+    if (head[0] === 0x16 && head[1] === 0x03) {
+      return { kind: 'not-kafka', message: 'the client opened a TLS connection', hint: 'The embedded broker speaks plain Kafka: set security.protocol=PLAINTEXT (no SSL, no SASL) in the client.' };
+    }
+    if (/^(GET |POST|PUT |HEAD|PRI |OPTI|DELE|PATC)/.test(head.toString('latin1'))) {
+      return { kind: 'not-kafka', message: 'an HTTP request reached the Kafka port', hint: 'Send HTTP to the gateway or a service, and point Kafka clients (only) at KAFKA_BROKERS.' };
+    }
+    if (size > this.#maxRequestBytes) {
+      return {
+        kind: 'oversized',
+        message: `a request of ${size} bytes exceeds the limit of ${this.#maxRequestBytes} bytes`,
+        hint: "Send smaller requests (the producer's max.request.size, batch.size).",
+      };
+    }
+    return { kind: 'malformed', message: `invalid request size ${size}`, hint: 'Is this a Kafka client? A client bug may also cause it.' };
+  }
+
+  #report(problem: ClientProblem): void {
+    this.#problems.report({ remote: this.remote, clientId: this.#ctx.clientId, client: this.#client }, problem);
+  }
+
+  #fail(problem: Omit<ClientProblem, 'closed'>): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#publish({ type: 'broker.client.error', remote: this.remote, clientId: this.#ctx.clientId, message, ts: Date.now() });
+    this.#report({ ...problem, closed: true });
     // end() lets responses already written reach the client before the FIN; destroy after a
     // grace period so a client that never reads cannot keep the socket open.
     this.#socket.end();
@@ -312,3 +369,26 @@ export class Connection {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** SaslHandshake and SaslAuthenticate: a client configured for authentication. */
+const SASL_KEYS = new Set([17, 36]);
+
+function unsupportedApi(key: number, version: number): Omit<ClientProblem, 'closed'> {
+  const api = apiName(key);
+  if (SASL_KEYS.has(key)) {
+    return {
+      kind: 'unsupported-api',
+      api,
+      version,
+      message: `${api} v${version}: the client wants to authenticate`,
+      hint: 'The embedded broker has no authentication: set security.protocol=PLAINTEXT (no SASL) in the client.',
+    };
+  }
+  return {
+    kind: 'unsupported-api',
+    api,
+    version,
+    message: `${api} (API key ${key}) v${version} is not served by devmode's embedded broker`,
+    hint: "README's Kafka section lists what it serves; for this API use a real Kafka (kafka.mode: container).",
+  };
+}

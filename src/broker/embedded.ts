@@ -38,8 +38,10 @@ export interface EmbeddedBrokerOptions {
   autoCreateTopics?: boolean;
   /** partitions of auto-created topics and of CreateTopics with -1; default 1 */
   defaultPartitions?: number;
-  /** created at start when absent */
-  topics?: readonly { name: string; partitions: number }[];
+  /** created at start when absent, with their config overrides (valid names and values) */
+  topics?: readonly { name: string; partitions: number; configs?: Readonly<Record<string, string>> }[];
+  /** broker-wide topic config defaults (devmode.yaml's kafka.topic_config; valid names and values) */
+  topicDefaults?: Readonly<Record<string, string>>;
   /** per partition; -1 = unlimited; default the log's (256 MiB) */
   retentionBytes?: number;
   /** -1 = unlimited; default the log's (24 h) */
@@ -80,7 +82,7 @@ export class EmbeddedBroker {
   readonly #host: string;
   readonly #requestedPort: number;
   readonly #settings: BrokerSettings;
-  readonly #topics: readonly { name: string; partitions: number }[];
+  readonly #topics: readonly { name: string; partitions: number; configs?: Readonly<Record<string, string>> }[];
   readonly #publish: (e: BrokerEvent) => void;
   readonly #store: LogStore;
   readonly #groups: GroupCoordinator;
@@ -112,7 +114,15 @@ export class EmbeddedBroker {
     this.#topics = options.topics ?? [];
     const publish = options.publish ?? (() => {});
     this.#publish = publish;
-    this.#store = options.store ?? new EmbeddedLogStore({ dataDir: options.dataDir ?? null, retentionBytes, retentionMs });
+    this.#store =
+      options.store ??
+      new EmbeddedLogStore({
+        dataDir: options.dataDir ?? null,
+        retentionBytes,
+        retentionMs,
+        maxMessageBytes: this.#settings.maxMessageBytes,
+        ...(options.topicDefaults ? { topicDefaults: options.topicDefaults } : {}),
+      });
     this.#groups = new GroupCoordinator({
       store: this.#store,
       // group changes also refresh the client -> group index (paused groups, fetch events)
@@ -215,7 +225,7 @@ export class EmbeddedBroker {
       this.#storeOpened = true;
       if (this.#stopping) throw new Error('the embedded Kafka broker was stopped while starting');
       for (const t of this.#topics) {
-        if (!this.#store.topic(t.name)) this.#createTopic(t.name, t.partitions, false);
+        if (!this.#store.topic(t.name)) this.#createTopic(t.name, t.partitions, false, t.configs);
       }
       await this.#groups.start();
       await this.#server.start();
@@ -254,8 +264,8 @@ export class EmbeddedBroker {
     }
   }
 
-  #createTopic(name: string, partitions: number, auto: boolean): TopicInfo {
-    const info = this.#store.createTopic(name, partitions);
+  #createTopic(name: string, partitions: number, auto: boolean, configs?: Readonly<Record<string, string>>): TopicInfo {
+    const info = this.#store.createTopic(name, partitions, configs);
     this.#publish({ type: 'broker.topic.created', topic: name, partitions: info.partitions, auto, ts: Date.now() });
     return info;
   }
@@ -273,7 +283,7 @@ export class EmbeddedBroker {
       publish: this.#publish,
       now: Date.now,
       faults: this.#faults,
-      createTopic: (name, partitions, auto) => this.#createTopic(name, partitions, auto),
+      createTopic: (name, partitions, auto, configs) => this.#createTopic(name, partitions, auto, configs),
       deleteTopic: (name) => {
         const deleted = this.#store.deleteTopic(name);
         if (deleted) {

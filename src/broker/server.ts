@@ -9,6 +9,7 @@ import type { BrokerEvent } from '../core/events/index.js';
 import type { ApiHandler, BrokerContext } from './apis/api.js';
 import { Connection } from './connection.js';
 import type { ConnectionClient } from './attribution/connection-client.js';
+import { ClientProblems } from './attribution/client-problems.js';
 
 export interface BrokerServerOptions {
   host: string;
@@ -36,6 +37,8 @@ export class BrokerListenError extends Error {
 export class BrokerServer {
   readonly #options: BrokerServerOptions;
   readonly #connections = new Set<Connection>();
+  /** one for all connections, so a client that reconnects in a loop is still one line per window */
+  readonly #problems: ClientProblems;
   #server: Server | null = null;
   #context: BrokerContext | null = null;
   #nextId = 1;
@@ -45,6 +48,7 @@ export class BrokerServer {
 
   constructor(options: BrokerServerOptions) {
     this.#options = options;
+    this.#problems = new ClientProblems(options.publish);
   }
 
   /** The bound port (0 before start). */
@@ -150,6 +154,7 @@ export class BrokerServer {
       apis: this.#options.apis,
       maxRequestBytes: this.#options.maxRequestBytes,
       publish: this.#options.publish,
+      problems: this.#problems,
       onClose: (c) => this.#connections.delete(c),
       ...(client ? { client } : {}),
     });

@@ -3,6 +3,7 @@ import type { DevmodeEvent } from '../core/events/index.js';
 import { BrokerSetupError } from './modes/broker-error.js';
 import { DEFAULT_KAFKA_PORT, EmbeddedModeBroker } from './modes/embedded-mode.js';
 import { errorMessage } from './modes/with-timeout.js';
+import { clientProblemText } from '../util/client-problem-text.js';
 
 /** `devmode kafka` options, as parsed by the CLI. */
 export interface StandaloneArgs {
@@ -29,8 +30,8 @@ const RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /**
  * `devmode kafka`: only the embedded broker, for trying a client against it or for a
- * system devmode does not run. Prints one line when ready and one per topic creation and
- * group rebalance; stops cleanly when `signal` aborts. Resolves with the exit code.
+ * system devmode does not run. Prints one line when ready and one per topic creation,
+ * group rebalance and client problem (bounded, escaped); stops cleanly when `signal` aborts. Resolves with the exit code.
  */
 export async function runStandalone(args: StandaloneArgs, io: StandaloneIo): Promise<number> {
   const config: KafkaConfig = {
@@ -92,6 +93,8 @@ function describe(event: DevmodeEvent): string | undefined {
       const members = event.members.map((m) => m.clientId || m.memberId).join(', ');
       return `group ${event.group} rebalanced: generation ${event.generation}, ${event.members.length} member${event.members.length === 1 ? '' : 's'}${members ? ` (${members})` : ''}`;
     }
+    case 'broker.client.error':
+      return clientProblemText(event);
     default:
       return undefined;
   }

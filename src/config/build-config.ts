@@ -127,10 +127,22 @@ function buildKafka(raw: NonNullable<RawConfig['kafka']>, root: string): KafkaCo
     dataDir: raw.persist === true ? path.resolve(root, raw.data_dir ?? d.dataDir) : null,
     autoCreateTopics: raw.auto_create_topics ?? d.autoCreateTopics,
     defaultPartitions: partitions,
-    topics: (raw.topics ?? []).map((t) => (typeof t === 'string' ? { name: t, partitions } : { name: t.name, partitions: t.partitions ?? partitions })),
+    topics: (raw.topics ?? []).map((t) =>
+      typeof t === 'string'
+        ? { name: t, partitions }
+        : { name: t.name, partitions: t.partitions ?? partitions, ...(t.config ? { configs: stringValues(t.config) } : {}) },
+    ),
     retentionBytes: raw.retention?.bytes === undefined ? d.retentionBytes : parseSize(raw.retention.bytes) ?? d.retentionBytes,
     retentionMs: duration(raw.retention?.time, d.retentionMs),
+    ...(raw.topic_config ? { topicConfig: stringValues(raw.topic_config) } : {}),
   };
+}
+
+/** Kafka configs are strings on the wire; YAML gives numbers and booleans too. */
+function stringValues(raw: Readonly<Record<string, string | number | boolean>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw ?? {})) out[k] = String(v);
+  return out;
 }
 
 function buildFault(raw: RawFault, index: number): FaultRule {

@@ -2,6 +2,8 @@
 import { asList, type CheckContext } from './check-context.js';
 import type { RawConfig } from './schema.js';
 import { topicNameRule } from '../util/topic-name.js';
+import { TOPIC_CONFIG_NAMES, topicConfigProblem } from '../util/topic-config.js';
+import { suggest } from '../util/suggest.js';
 
 /** Why `name` cannot be a Kafka topic, or undefined (Kafka's rule: util/topic-name.ts). */
 export function topicNameProblem(name: string): string | undefined {
@@ -48,5 +50,19 @@ export function checkKafka(ctx: CheckContext, config: RawConfig): void {
     if (problem !== undefined) ctx.error(at, 'value', `invalid topic name '${name}'`, problem);
     if (seen.has(name)) ctx.error(at, 'value', `topic '${name}' is listed twice`, 'remove one of them');
     seen.add(name);
+    if (typeof topic !== 'string') checkTopicConfig(ctx, ['kafka', 'topics', i, 'config'], topic.config);
   });
+  checkTopicConfig(ctx, ['kafka', 'topic_config'], kafka.topic_config);
+}
+
+/** Each entry a Kafka topic config with a valid value (the rule the broker applies too). */
+function checkTopicConfig(ctx: CheckContext, at: (string | number)[], config: Readonly<Record<string, unknown>> | undefined): void {
+  for (const [name, value] of Object.entries(config ?? {})) {
+    const problem = topicConfigProblem(name, String(value));
+    if (!problem) continue;
+    if (problem.unknown) {
+      const close = suggest(name, TOPIC_CONFIG_NAMES);
+      ctx.error([...at, name], 'key', `unknown Kafka topic config '${name}'`, close ? `did you mean '${close}'?` : 'see Kafka\'s topic configs (cleanup.policy, retention.ms, ...)');
+    } else ctx.error([...at, name], 'value', problem.message, undefined);
+  }
 }

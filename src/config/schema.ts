@@ -13,6 +13,13 @@ const Listener = (title: string, description: string, defaultPort: number) =>
     { additionalProperties: false, title, description },
   );
 
+const TopicConfig = (description: string) =>
+  Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+    title: 'config',
+    description,
+    expected: 'a mapping of Kafka topic config names to values',
+  });
+
 const Topic = Type.Union(
   [
     Type.String({ description: 'A topic name (default partitions).' }),
@@ -22,11 +29,12 @@ const Topic = Type.Union(
         partitions: Type.Optional(
           Type.Integer({ minimum: 1, title: 'partitions', description: 'Partition count (default: default_partitions).', expected: 'a positive integer' }),
         ),
+        config: Type.Optional(TopicConfig("This topic's Kafka configs, e.g. cleanup.policy: compact, retention.ms: 60000.")),
       },
       { additionalProperties: false },
     ),
   ],
-  { expected: 'a topic name or a mapping {name, partitions}' },
+  { expected: 'a topic name or a mapping {name, partitions, config}' },
 );
 
 const Kafka = Type.Object(
@@ -50,6 +58,9 @@ const Kafka = Type.Object(
       Type.Integer({ minimum: 1, title: 'default_partitions', description: 'Partitions of auto-created topics (default 1).', expected: 'a positive integer' }),
     ),
     topics: Type.Optional(Type.Array(Topic, { title: 'topics', description: 'Topics created at start: names or {name, partitions}.' })),
+    topic_config: Type.Optional(
+      TopicConfig('Embedded broker: defaults for every topic, by Kafka topic config name (cleanup.policy, max.message.bytes, segment.ms, ...).'),
+    ),
     retention: Type.Optional(
       Type.Object(
         {

@@ -101,6 +101,8 @@ export interface RouteConfig {
 export interface KafkaTopicConfig {
   readonly name: string;
   readonly partitions: number;
+  /** Kafka topic configs set for this topic (validated names, values as strings); absent: none */
+  readonly configs?: Readonly<Record<string, string>>;
 }
 
 export interface KafkaConfig {
@@ -119,6 +121,8 @@ export interface KafkaConfig {
   readonly topics: readonly KafkaTopicConfig[];
   readonly retentionBytes: number;
   readonly retentionMs: number;
+  /** embedded: broker-wide topic config defaults (kafka.topic_config), values as strings; absent: none */
+  readonly topicConfig?: Readonly<Record<string, string>>;
 }
 
 export interface FaultRule {

@@ -1,5 +1,6 @@
 import type { DevmodeEvent, InstanceRef } from '../core/events/index.js';
 import { paint, serviceColor, stripAnsi, type Style } from './colors.js';
+import { clientProblemText } from '../util/client-problem-text.js';
 
 /**
  * Turns one event into the line the plain printer shows, or null for events that are
@@ -46,7 +47,7 @@ export function formatEvent(event: DevmodeEvent, style: Style, prefixWidth: numb
     case 'broker.group.member.left':
       return prefix(style, 'kafka', 'kafka', prefixWidth) + `group ${event.group}: member left (${event.reason})`;
     case 'broker.client.error':
-      return prefix(style, 'kafka', 'kafka', prefixWidth) + paint(style, 'yellow', `client ${event.clientId ?? event.remote}: ${event.message}`);
+      return prefix(style, 'kafka', 'kafka', prefixWidth) + paint(style, 'yellow', clientProblemText(event));
     case 'fault.set':
       return prefix(style, 'fault', 'devmode', prefixWidth) + paint(style, 'yellow', `${event.rule.id} set (${event.rule.source}): ${event.rule.caller} -> ${event.rule.callee} ${event.rule.path}: ${event.rule.action}${event.rule.percent < 100 ? ` (${event.rule.percent}%)` : ''}`);
     case 'fault.cleared':

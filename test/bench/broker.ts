@@ -1,6 +1,7 @@
 // The broker benchmark (see README.md): kcat throughput against the embedded broker, next to
 // librdkafka's own mock broker and a raw loopback TCP copy of the same bytes; kafkajs
-// end-to-end latency next to a raw TCP ping-pong; the broker process's memory.
+// end-to-end latency next to a raw TCP ping-pong; the broker process's memory; compaction's
+// cost on a 1M-record compacted topic next to a plain decode of the same records.
 //
 //   node --import tsx test/bench/broker.ts            (1,000,000 messages, ~1-2 minutes)
 //   BENCH_BROKER_MESSAGES=200000 node --import tsx test/bench/broker.ts   (quicker)
@@ -19,6 +20,9 @@ const LATENCY_SECONDS = Number(process.env['BENCH_BROKER_LATENCY_SECONDS'] ?? 5)
 const BOUNDED_RETENTION = 32 * 1024 * 1024;
 const KCAT_TIMEOUT_MS = 180_000;
 const BROKER_CHILD = new URL('./lib/broker-child.ts', import.meta.url);
+const COMPACTION_CHILD = new URL('./lib/broker-compaction.ts', import.meta.url);
+const COMPACTION_RECORDS = Number(process.env['BENCH_BROKER_COMPACTION_RECORDS'] ?? 1_000_000);
+const COMPACTION_KEYS = 10_000;
 
 interface Leg {
   what: string;
@@ -83,6 +87,13 @@ async function main(): Promise<void> {
     // --- (c) memory with a retention far below what is sent ---
     const bounded = await boundedMemory(file);
 
+    // --- (d) compaction's cost ---
+    const compaction: CompactionRun[] = [];
+    for (const where of ['memory', 'disk'] as const) {
+      const run = await timed('node', ['--import', 'tsx', COMPACTION_CHILD.pathname, String(COMPACTION_RECORDS), String(COMPACTION_KEYS), where], KCAT_TIMEOUT_MS * 2);
+      compaction.push(JSON.parse(run.stdout.trim().split('\n').pop()!) as CompactionRun);
+    }
+
     printLegs(legs, payloadBytes / MESSAGES);
     const rate = (what: string) => {
       const leg = legs.find((l) => l.what === what)!;
@@ -101,6 +112,14 @@ async function main(): Promise<void> {
     console.log('\nbroker process memory (MiB):');
     for (const [when, m] of memory) console.log(`  ${when.padEnd(46)} rss ${m.rssMiB.toFixed(0).padStart(5)}   peak ${m.peakMiB.toFixed(0).padStart(5)}`);
     for (const [when, m] of bounded) console.log(`  ${when.padEnd(46)} rss ${m.rssMiB.toFixed(0).padStart(5)}   peak ${m.peakMiB.toFixed(0).padStart(5)}`);
+
+    console.log(`\ncompaction (${COMPACTION_RECORDS.toLocaleString('en')} records of 100 B, ${COMPACTION_KEYS.toLocaleString('en')} keys, one partition, all segments closed):`);
+    for (const c of compaction) {
+      console.log(
+        `  ${(c.onDisk ? 'on disk' : 'in memory').padEnd(10)} compact ${fmtS(c.compactMs)} s   decode-only floor ${fmtS(c.decodeMs)} s   ratio ${(c.compactMs / c.decodeMs).toFixed(1)}x   ` +
+          `${(c.bytesBefore / 1e6).toFixed(0)} -> ${(c.bytesAfter / 1e6).toFixed(1)} MB, ${c.removed.toLocaleString('en')} removed   rss ${c.rssBeforeMiB.toFixed(0)} MiB before, peak ${c.peakMiB.toFixed(0)} MiB`,
+      );
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -141,6 +160,21 @@ function printLegs(legs: readonly Leg[], bytesPerMessage: number): void {
       `${leg.what.padEnd(38)} ${leg.messages.toLocaleString('en').padStart(10)} ${seconds.toFixed(2).padStart(8)} ${Math.round(perSec).toLocaleString('en').padStart(11)} ${((perSec * bytesPerMessage) / 1e6).toFixed(1).padStart(7)}  ${leg.note ?? ''}`,
     );
   }
+}
+
+interface CompactionRun {
+  onDisk: boolean;
+  compactMs: number;
+  decodeMs: number;
+  removed: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  rssBeforeMiB: number;
+  peakMiB: number;
+}
+
+function fmtS(ms: number): string {
+  return (ms / 1000).toFixed(2);
 }
 
 function fmt(ms: number): string {

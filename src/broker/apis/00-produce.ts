@@ -1,9 +1,11 @@
 /**
- * Produce (key 0): advertised v0-11, implemented v3-11; flexible from v9.
+ * Produce (key 0), v0-11; flexible from v9.
  *
- * v0-2 are advertised only so that librdkafka < 2.11.1 enables compression (its check
- * needs Produce v0 in the range, kafka-protocol.md §2.2); such a request closes the
- * connection, as Kafka 4 does. Each partition's records must be one RecordBatch v2:
+ * v0-2 (Kafka 3.9 served them; Kafka 4 does not) carry a message set of magic 0 or 1
+ * (log/legacy-records.ts): it is converted, as Kafka 3.x did, to one uncompressed
+ * RecordBatch v2 (gzip, snappy and lz4 wrappers are decompressed; magic 0 messages get no
+ * timestamp), then appended like any batch. A message set that cannot be read gets
+ * CORRUPT_MESSAGE for its partition. From v3 each partition's records must be one RecordBatch v2:
  * header checks and CRC-32C (validateProducedBatch), no decompression, no record decoding;
  * the batch is stored as sent with its base offset rewritten. Idempotent producers get
  * per-partition sequence checks (duplicate -> original offset, gap ->
@@ -13,8 +15,11 @@
  * attributed to the connection's owner and, for small uncompressed batches, carrying the
  * records' traceparent headers. Broker faults: a produce error set for the topic answers
  * every partition with it and appends nothing; a delivery delay records the append time.
- * Not done: transactions (a transactional batch is stored like any other), LogAppendTime
- * topics, per-record errors (record_errors is always empty).
+ * Topic configs: the topic's max.message.bytes; a compacted topic refuses a record without a
+ * key (INVALID_RECORD, records decoded for compacted topics only); LogAppendTime topics get
+ * the append time back (the log stamps the batch).
+ * Not done: transactions (a transactional batch is stored like any other), per-record errors
+ * (record_errors is always empty).
  */
 import type { BrokerEvent } from '../../core/events/index.js';
 import type { ApiHandler, RequestContext } from './api.js';
@@ -22,6 +27,9 @@ import { Writer } from '../protocol/writer.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { validateProducedBatch, BatchField } from '../log/batch.js';
 import { resolveTopicForWrite } from './topic-lookup.js';
+import { messageSetToBatch } from '../log/legacy-records.js';
+import { reportRefusal } from './produce-refusals.js';
+import { decodeBatch } from '../log/records.js';
 import { MAX_TRACED_RECORDS, traceparentsOf } from '../tracing/traceparents.js';
 
 interface PartitionResult {
@@ -30,18 +38,19 @@ interface PartitionResult {
   baseOffset: bigint;
   logAppendTime: bigint;
   logStartOffset: bigint;
+  /** the error is a broker fault the user set */
+  injected?: boolean;
 }
 
 export const produce: ApiHandler = {
   key: 0,
   name: 'Produce',
   minVersion: 0,
-  minImplemented: 3,
   maxVersion: 11,
   firstFlexibleVersion: 9,
   handle(req, version, ctx) {
     const flex = version >= 9;
-    req.nullableStr(flex); // transactional_id
+    if (version >= 3) req.nullableStr(flex); // transactional_id
     const acks = req.int16();
     req.int32(); // timeout_ms
     let failed = false;
@@ -52,7 +61,10 @@ export const produce: ApiHandler = {
         const records = r.nullableBytesF(flex);
         r.tags(flex);
         const result = append(ctx, version, name, index, records);
-        if (result.error !== ErrorCode.NONE) failed = true;
+        if (result.error !== ErrorCode.NONE) {
+          failed = true;
+          if (!result.injected) reportRefusal(ctx, version, name, index, result.error);
+        }
         return result;
       });
       r.tags(flex);
@@ -68,33 +80,42 @@ export const produce: ApiHandler = {
     w.arr(flex, topics, (w, t) => {
       w.str(flex, t.name);
       w.arr(flex, t.partitions, (w, p) => {
-        w.int32(p.index).int16(p.error).int64(p.baseOffset).int64(p.logAppendTime);
+        w.int32(p.index).int16(p.error).int64(p.baseOffset);
+        if (version >= 2) w.int64(p.logAppendTime);
         if (version >= 5) w.int64(p.logStartOffset);
         if (version >= 8) w.arr(flex, [], () => {}).nullableStr(flex, null); // record_errors, error_message
         w.tags(flex);
       });
       w.tags(flex);
     });
-    w.int32(0); // throttle_time_ms
+    if (version >= 1) w.int32(0); // throttle_time_ms
     return w.tags(flex);
   },
 };
 
-function append(ctx: RequestContext, version: number, topic: string, index: number, records: Buffer | null): PartitionResult {
+function append(ctx: RequestContext, version: number, topic: string, index: number, produced: Buffer | null): PartitionResult {
+  let records = produced;
   const b = ctx.broker;
   const fail = (error: number): PartitionResult => ({ index, error, baseOffset: -1n, logAppendTime: -1n, logStartOffset: -1n });
   const faults = b.faults?.state ? b.faults : undefined;
   if (faults) {
     const injected = faults.produceError(topic);
-    if (injected !== ErrorCode.NONE) return fail(injected);
+    if (injected !== ErrorCode.NONE) return { ...fail(injected), injected: true };
   }
   const { error, info } = resolveTopicForWrite(ctx, topic, true);
   if (!info) return fail(error);
   const log = b.store.partition(topic, index);
   if (!log) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (!records) return fail(ErrorCode.CORRUPT_MESSAGE);
-  const invalid = validateProducedBatch(records, { produceVersion: version, maxMessageBytes: b.options.maxMessageBytes });
+  if (version < 3) {
+    const converted = messageSetToBatch(records);
+    if ('error' in converted) return fail(converted.error);
+    records = converted.batch;
+  }
+  const invalid = validateProducedBatch(records, { produceVersion: version, maxMessageBytes: log.maxMessageBytes });
   if (invalid !== ErrorCode.NONE) return fail(invalid);
+  // Kafka: "Compacted topic cannot accept message without key" (records decoded for compacted topics only)
+  if (log.requiresKeys && hasKeylessRecord(records)) return fail(ErrorCode.INVALID_RECORD);
 
   const producerId = records.readBigInt64BE(BatchField.producerId);
   const count = records.readInt32BE(BatchField.recordCount);
@@ -130,4 +151,13 @@ function append(ctx: RequestContext, version: number, topic: string, index: numb
   if (ctx.client) ctx.client.publishAppend(event);
   else b.publish(event);
   return { index, error: ErrorCode.NONE, baseOffset: result.baseOffset, logAppendTime: result.logAppendTime, logStartOffset: result.logStartOffset };
+}
+
+/** Whether a batch holds a record without a key (or cannot be decoded, which is as bad here). */
+function hasKeylessRecord(batch: Buffer): boolean {
+  try {
+    return decodeBatch(batch).records.some((r) => r.key === null);
+  } catch {
+    return true;
+  }
 }

@@ -1,5 +1,7 @@
 /**
- * Fetch (key 1), v4-13; flexible from v12. v13 names topics by id (the Metadata v10+ topic
+ * Fetch (key 1), v0-13; flexible from v12. v0-3 (Kafka 3.9 served them, Kafka 4 does not)
+ * answer with the old message format, converted from the stored batches as Kafka 3.x did
+ * (magic 0 for v0-1, magic 1 for v2-3; transaction markers left out; log/legacy-records.ts). v13 names topics by id (the Metadata v10+ topic
  * id) instead of by name: @platformatic/kafka needs it, since its v12 encoder puts the
  * topic id where the name belongs. An unknown id gets UNKNOWN_TOPIC_ID.
  *
@@ -22,6 +24,7 @@ import type { LogStore, PartitionLog } from '../log/contract.js';
 import type { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { ErrorCode } from '../protocol/error-codes.js';
+import { batchesToMessageSet } from '../log/legacy-records.js';
 
 interface PartitionRequest {
   partition: number;
@@ -52,7 +55,7 @@ interface PartitionResult {
 export const fetch: ApiHandler = {
   key: 1,
   name: 'Fetch',
-  minVersion: 4,
+  minVersion: 0,
   maxVersion: 13,
   firstFlexibleVersion: 12,
   handle(req, version, ctx) {
@@ -86,8 +89,8 @@ function read(req: Reader, version: number, store: LogStore): FetchRequest {
   req.int32(); // replica_id
   const maxWaitMs = req.int32();
   const minBytes = req.int32();
-  const maxBytes = req.int32();
-  req.int8(); // isolation_level: no transactions here, so read_committed = read_uncommitted
+  const maxBytes = version >= 3 ? req.int32() : 0x7fffffff;
+  if (version >= 4) req.int8(); // isolation_level: no transactions here, so read_committed = read_uncommitted
   if (version >= 7) {
     req.int32(); // session_id
     req.int32(); // session_epoch
@@ -245,7 +248,7 @@ function park(ctx: RequestContext, request: FetchRequest, wakeAt: number): Promi
 function write(version: number, request: FetchRequest, results: PartitionResult[][]): Writer {
   const flex = version >= 12;
   const w = new Writer(256);
-  w.int32(0); // throttle_time_ms
+  if (version >= 1) w.int32(0); // throttle_time_ms
   if (version >= 7) w.int16(ErrorCode.NONE).int32(0); // error_code, session_id 0 = no session
   const answers = request.topics.map((t, i) => ({ topic: t, parts: results[i]! }));
   w.arr(flex, answers, (w, { topic, parts }) => {
@@ -253,6 +256,11 @@ function write(version: number, request: FetchRequest, results: PartitionResult[
     else w.str(flex, topic.topic ?? '');
     w.arr(flex, parts, (w, p) => {
       w.int32(p.partition).int16(p.error).int64(p.highWatermark);
+      if (version < 4) {
+        // the old message format, converted for clients that predate RecordBatch v2
+        w.bytes(batchesToMessageSet(p.batches, version < 2 ? 0 : 1, maxBytesOf(topic, p.partition)));
+        return;
+      }
       w.int64(p.highWatermark); // last_stable_offset: no open transactions
       if (version >= 5) w.int64(p.logStartOffset);
       w.arr(flex, [], () => {}); // aborted_transactions
@@ -263,4 +271,9 @@ function write(version: number, request: FetchRequest, results: PartitionResult[
     w.tags(flex);
   });
   return w.tags(flex);
+}
+
+/** The partition_max_bytes a request asked for one partition. */
+function maxBytesOf(topic: TopicRequest, partition: number): number {
+  return topic.partitions.find((p) => p.partition === partition)?.maxBytes ?? 0x7fffffff;
 }

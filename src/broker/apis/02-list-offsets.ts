@@ -1,5 +1,7 @@
 /**
- * ListOffsets (key 2), v1-7; flexible from v6.
+ * ListOffsets (key 2), v0-7; flexible from v6. v0 (Kafka 3.9 served it, Kafka 4 does not)
+ * asks with max_num_offsets and is answered with old_style_offsets: one offset, the answer
+ * below (Kafka listed segment bases too; no client relies on more than the first).
  *
  * Timestamps: -2 earliest (log start), -1 latest (high watermark; also under read_committed
  * since there are no transactions), -3 (v7+) the offset of the record with the largest
@@ -21,7 +23,7 @@ interface Answer {
 export const listOffsets: ApiHandler = {
   key: 2,
   name: 'ListOffsets',
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 7,
   firstFlexibleVersion: 6,
   handle(req, version, ctx) {
@@ -34,6 +36,7 @@ export const listOffsets: ApiHandler = {
         const partition = r.int32();
         if (version >= 4) r.int32(); // current_leader_epoch
         const timestamp = r.int64();
+        if (version === 0) r.int32(); // max_num_offsets
         r.tags(flex);
         const log = ctx.broker.store.partition(name, partition);
         return answer(partition, log, timestamp);
@@ -48,7 +51,12 @@ export const listOffsets: ApiHandler = {
     w.arr(flex, topics, (w, t) => {
       w.str(flex, t.name);
       w.arr(flex, t.partitions, (w, p) => {
-        w.int32(p.partition).int16(p.error).int64(p.timestamp).int64(p.offset);
+        w.int32(p.partition).int16(p.error);
+        if (version === 0) {
+          w.arr(flex, p.error === ErrorCode.NONE && p.offset >= 0n ? [p.offset] : [], (w, o) => w.int64(o));
+          return;
+        }
+        w.int64(p.timestamp).int64(p.offset);
         if (version >= 4) w.int32(p.error === ErrorCode.NONE ? 0 : -1); // leader_epoch
         w.tags(flex);
       });

@@ -1,5 +1,5 @@
 /**
- * OffsetFetch (key 9), v1-9; flexible from v6.
+ * OffsetFetch (key 9), v0-9; flexible from v6 (v0 is v1's layout; Kafka 3.9 served it).
  *
  * Behaviour: answers a group's committed offsets from the LogStore: offset, leader epoch
  * (v5+), metadata as committed; -1 (and leader epoch -1, metadata '') for a partition with
@@ -41,7 +41,7 @@ function writeTopics(w: Writer, flex: boolean, version: number, result: OffsetFe
 export const offsetFetch: ApiHandler = {
   key: 9,
   name: 'OffsetFetch',
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 9,
   firstFlexibleVersion: 6,
   handle(req, version, ctx) {

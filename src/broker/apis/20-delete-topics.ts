@@ -1,5 +1,5 @@
 /**
- * DeleteTopics (key 20), v1-6; flexible from v4.
+ * DeleteTopics (key 20), v0-6; flexible from v4 (v0, without throttle time, as Kafka 3.9).
  *
  * Deletes by name (v1-5) or by name or topic id (v6). Committed offsets of groups are left
  * alone (Kafka removes them lazily too). Parked fetches on a deleted topic end at their max
@@ -18,7 +18,7 @@ interface Result {
 export const deleteTopics: ApiHandler = {
   key: 20,
   name: 'DeleteTopics',
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 6,
   firstFlexibleVersion: 4,
   handle(req, version, ctx) {
@@ -47,7 +47,7 @@ export const deleteTopics: ApiHandler = {
     });
 
     const w = new Writer(64 + results.length * 48);
-    w.int32(0); // throttle_time_ms
+    if (version >= 1) w.int32(0); // throttle_time_ms
     w.arr(flex, results, (w, t) => {
       if (version >= 6) w.nullableStr(flex, t.name).uuid(t.id);
       else w.str(flex, t.name ?? '');

@@ -59,6 +59,10 @@ export interface ProducerIds {
   init(transactionalId: string | null, current: { producerId: bigint; epoch: number } | null): { producerId: bigint; epoch: number };
   /** Checks a batch's producer epoch and sequence against what this partition saw before. */
   check(topic: string, partition: number, producerId: bigint, epoch: number, firstSeq: number, count: number): SequenceCheck;
+  /** The producer id and epoch InitProducerId gave a transactional id, if any (DescribeTransactions). */
+  transactional(transactionalId: string): { producerId: bigint; epoch: number } | undefined;
+  /** The producers with state for one partition (DescribeProducers). */
+  producersOf(topic: string, partition: number): { producerId: bigint; epoch: number; lastSequence: number; lastTimestamp: number }[];
   /** Records an appended batch (after `check` said append). */
   record(topic: string, partition: number, producerId: bigint, epoch: number, firstSeq: number, count: number, baseOffset: bigint): void;
 }
@@ -80,7 +84,7 @@ export interface BrokerContext {
    * Creates a topic and publishes `broker.topic.created`; `auto` marks an auto-creation.
    * Throws like LogStore.createTopic when it exists.
    */
-  createTopic(name: string, partitions: number, auto: boolean): TopicInfo;
+  createTopic(name: string, partitions: number, auto: boolean, configs?: Readonly<Record<string, string>>): TopicInfo;
   /** Deletes a topic and publishes `broker.topic.deleted`; false when absent. */
   deleteTopic(name: string): boolean;
   /** broker faults in force (produce errors, delayed delivery, paused groups); absent: none */
@@ -97,6 +101,11 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** the client behind the connection (owner, groups) and its attributed events; absent in bare tests */
   readonly client?: ConnectionClient;
+  /**
+   * Reports an error answer that clients commonly misreport (a produce refused: the client
+   * often shows only a timeout), as one bounded `broker.client.error`; absent in bare tests.
+   */
+  readonly problem?: (p: { kind: 'refused'; api: string; version: number; message: string; hint: string }) => void;
 }
 
 /** Whether `version` of `api` uses flexible (compact + tagged) encoding. */

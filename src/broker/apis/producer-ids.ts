@@ -6,7 +6,7 @@
  * In memory only: after a restart, producers are accepted from whatever sequence they send.
  */
 import type { ProducerIds, SequenceCheck } from './api.js';
-import { ProducerStateManager } from '../log/producer-state.js';
+import { ProducerStateManager, type ActiveProducer } from '../log/producer-state.js';
 
 const MAX_EPOCH = 32766;
 
@@ -36,6 +36,15 @@ export class MemoryProducerIds implements ProducerIds {
 
   record(topic: string, partition: number, producerId: bigint, epoch: number, firstSeq: number, count: number, baseOffset: bigint): void {
     this.#state.record(topic, partition, producerId, epoch, firstSeq, count, baseOffset);
+  }
+
+  transactional(transactionalId: string): { producerId: bigint; epoch: number } | undefined {
+    return this.#transactional.get(transactionalId);
+  }
+
+  /** Producers with state for one partition (DescribeProducers). */
+  producersOf(topic: string, partition: number): ActiveProducer[] {
+    return this.#state.producersOf(topic, partition);
   }
 
   /** Forgets a deleted topic's sequences. */

@@ -23,6 +23,15 @@ import { syncGroup } from './14-sync-group.js';
 import { describeGroups } from './15-describe-groups.js';
 import { listGroups } from './16-list-groups.js';
 import { deleteGroups } from './42-delete-groups.js';
+// Admin beyond the common paths.
+import { deleteRecords } from './21-delete-records.js';
+import { alterConfigs } from './33-alter-configs.js';
+import { createPartitions } from './37-create-partitions.js';
+import { incrementalAlterConfigs } from './44-incremental-alter-configs.js';
+import { offsetDelete } from './47-offset-delete.js';
+import { describeCluster } from './60-describe-cluster.js';
+import { describeProducers } from './61-describe-producers.js';
+import { describeTransactions } from './65-describe-transactions.js';
 
 /** The handlers of the wire layer and the group coordinator. */
 export function createApiRegistry(extra: readonly ApiHandler[] = []): ReadonlyMap<number, ApiHandler> {
@@ -45,6 +54,14 @@ export function createApiRegistry(extra: readonly ApiHandler[] = []): ReadonlyMa
     describeGroups,
     listGroups,
     deleteGroups,
+    deleteRecords,
+    alterConfigs,
+    createPartitions,
+    incrementalAlterConfigs,
+    offsetDelete,
+    describeCluster,
+    describeProducers,
+    describeTransactions,
     ...extra,
   ];
   list.push(apiVersionsHandler(() => list));

@@ -13,6 +13,7 @@ import type { GroupIndex } from './group-index.js';
 
 type AppendEvent = Extract<BrokerEvent, { type: 'broker.append' }>;
 type FetchEvent = Extract<BrokerEvent, { type: 'broker.fetch' }>;
+type ProblemEvent = Extract<BrokerEvent, { type: 'broker.client.error' }>;
 
 /** Events held while the owner is looked up; past this they go out unattributed. */
 const MAX_HELD = 256;
@@ -85,6 +86,11 @@ export class ConnectionClient {
     this.#publish(e);
   }
 
+  /** Publishes a client problem with the connection's owner (looked up now if not yet). */
+  publishProblem(e: ProblemEvent): void {
+    this.#publish(e);
+  }
+
   /**
    * Counts what one fetch returned from a partition; publishes a `broker.fetch` on the first
    * fetch of the partition and then at most once per FETCH_EVENT_INTERVAL_MS.
@@ -118,7 +124,7 @@ export class ConnectionClient {
     this.#publish(event);
   }
 
-  #publish(e: AppendEvent | FetchEvent): void {
+  #publish(e: AppendEvent | FetchEvent | ProblemEvent): void {
     const env = this.#env;
     if (!env.resolver || this.#lookup === 'done') {
       stamp(e, this.#owner);
@@ -157,7 +163,7 @@ export class ConnectionClient {
         const held = this.#held;
         this.#held = [];
         for (const e of held) {
-          if (e.type === 'broker.append' || e.type === 'broker.fetch') stamp(e, owner);
+          if (e.type === 'broker.append' || e.type === 'broker.fetch' || e.type === 'broker.client.error') stamp(e, owner);
           env.publish(e);
         }
       });

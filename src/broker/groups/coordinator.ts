@@ -123,7 +123,37 @@ export class GroupCoordinator {
     // No such group: only a standalone/admin commit (generation < 0) may create its offsets.
     else if (!group) errorCode = req.generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
     else errorCode = group.validateOffsetCommit(req.memberId, req.groupInstanceId, req.generationId);
+    // kept with the offsets, so a restarted broker lists the idle group with its type
+    if (errorCode === ErrorCode.NONE && group?.protocolType) this.#store.setGroupProtocolType(req.groupId, group.protocolType);
     return commitOffsets(this.#store, req, errorCode, this.#now());
+  }
+
+  /**
+   * OffsetDelete: forgets committed offsets of partitions the group is not consuming.
+   * GROUP_ID_NOT_FOUND for an unknown group; GROUP_SUBSCRIBED_TO_TOPIC for a topic a live
+   * member subscribes to (as Kafka); a partition without an offset is fine.
+   */
+  offsetDelete(groupId: string, topics: readonly { name: string; partitions: readonly number[] }[]): OffsetDeleteResult {
+    const fail = (errorCode: number): OffsetDeleteResult => ({ errorCode, topics: [] });
+    if (this.#stopped) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const group = this.#groups.get(groupId);
+    const known = (group !== undefined && this.#visible(group)) || this.#store.committedOffsets(groupId).size > 0;
+    if (!known) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
+    const subscribed = new Set<string>();
+    if (group && group.state !== 'Empty') {
+      for (const m of group.members) for (const t of subscribedTopics(m.metadataFor(group.protocolName))) subscribed.add(t);
+    }
+    return {
+      errorCode: ErrorCode.NONE,
+      topics: topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((partition) => {
+          if (subscribed.has(t.name)) return { partition, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
+          this.#store.deleteCommittedOffset(groupId, t.name, partition);
+          return { partition, errorCode: ErrorCode.NONE };
+        }),
+      })),
+    };
   }
 
   /** `topics` null means every partition the group has committed (v2+). */
@@ -143,7 +173,7 @@ export class GroupCoordinator {
       listed.push({ groupId: group.groupId, protocolType: group.protocolType ?? '', state: group.state });
     }
     for (const groupId of this.#store.groupsWithOffsets()) {
-      if (!this.#groups.has(groupId)) listed.push({ groupId, protocolType: '', state: 'Empty' });
+      if (!this.#groups.has(groupId)) listed.push({ groupId, protocolType: this.#store.groupProtocolType(groupId) ?? '', state: 'Empty' });
     }
     return wanted.size === 0 ? listed : listed.filter((g) => wanted.has(g.state.toLowerCase()));
   }
@@ -154,7 +184,8 @@ export class GroupCoordinator {
     if (!group || !this.#visible(group)) {
       // As Kafka before DescribeGroups v6: an unknown group is reported Dead, without error.
       const hasOffsets = this.#store.committedOffsets(groupId).size > 0;
-      return describedEmpty(groupId, hasOffsets ? 'Empty' : 'Dead', ErrorCode.NONE);
+      const described = describedEmpty(groupId, hasOffsets ? 'Empty' : 'Dead', ErrorCode.NONE);
+      return hasOffsets ? { ...described, protocolType: this.#store.groupProtocolType(groupId) ?? '' } : described;
     }
     const stable = group.state === 'Stable';
     return {
@@ -238,4 +269,29 @@ export class GroupCoordinator {
 
 function describedEmpty(groupId: string, state: 'Empty' | 'Dead', errorCode: number): DescribedGroup {
   return { errorCode, groupId, state, protocolType: '', protocolData: '', members: [] };
+}
+
+/** Result of OffsetDelete: a group-level error, or one per partition. */
+export interface OffsetDeleteResult {
+  errorCode: number;
+  topics: { name: string; partitions: { partition: number; errorCode: number }[] }[];
+}
+
+/** The topics of a consumer-protocol subscription (version, topics, ...); none when it does not parse. */
+function subscribedTopics(metadata: Buffer): string[] {
+  try {
+    let at = 2; // version
+    const count = metadata.readInt32BE(at);
+    at += 4;
+    const topics: string[] = [];
+    for (let i = 0; i < count && i < 10_000; i++) {
+      const len = metadata.readInt16BE(at);
+      at += 2;
+      topics.push(metadata.toString('utf8', at, at + len));
+      at += len;
+    }
+    return topics;
+  } catch {
+    return [];
+  }
 }

@@ -27,7 +27,7 @@ export function commitOffsets(store: LogStore, req: OffsetCommitRequest, groupEr
           offset: p.offset,
           leaderEpoch: p.leaderEpoch,
           metadata: p.metadata,
-          commitTimestamp: now,
+          commitTimestamp: p.commitTimestamp ?? now,
         });
         return { partition: p.partition, errorCode: ErrorCode.NONE };
       }),

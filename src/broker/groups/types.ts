@@ -135,6 +135,8 @@ export interface OffsetCommitPartition {
   /** -1 when not sent (before v6) */
   leaderEpoch: number;
   metadata: string | null;
+  /** v1's commit_timestamp when the client sent one (not -1); otherwise the broker's clock */
+  commitTimestamp?: number;
 }
 
 export interface OffsetCommitRequest {

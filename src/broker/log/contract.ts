@@ -57,6 +57,10 @@ export interface PartitionLog {
   read(fetchOffset: bigint, maxBytes: number, allowOversizedFirst: boolean): Buffer[];
   /** first offset whose timestamp >= ts, or -1n if none (ListOffsets by timestamp) */
   offsetForTimestamp(ts: bigint): { offset: bigint; timestamp: bigint };
+  /** the largest batch accepted (the topic's max.message.bytes) */
+  readonly maxMessageBytes: number;
+  /** every record needs a key (cleanup.policy has compact) */
+  readonly requiresKeys: boolean;
   /**
    * Calls `listener` synchronously after every append (and once when the partition's topic
    * is deleted) until the returned cancel function is called. Used to wake parked fetches.
@@ -70,6 +74,15 @@ export interface TopicInfo {
   readonly id: Buffer;
   readonly partitions: number;
   readonly createdAt: number;
+  /** the topic's own config overrides (CreateTopics, AlterConfigs); others come from defaults */
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+/** One effective topic config: its value and where it comes from. */
+export interface TopicConfigEntry {
+  name: string;
+  value: string;
+  source: 'topic' | 'broker' | 'default';
 }
 
 /** Committed offset of one group for one partition. */
@@ -90,8 +103,12 @@ export interface LogStore {
   topics(): readonly TopicInfo[];
   topic(name: string): TopicInfo | undefined;
   topicById(id: Buffer): TopicInfo | undefined;
-  /** throws TopicExistsError when present */
-  createTopic(name: string, partitions: number): TopicInfo;
+  /** throws TopicExistsError when present; `configs` must be valid (util/topic-config) */
+  createTopic(name: string, partitions: number, configs?: Readonly<Record<string, string>>): TopicInfo;
+  /** every config of a topic with its value and source; undefined when absent */
+  topicConfigs(name: string): TopicConfigEntry[] | undefined;
+  /** replaces a topic's overrides (valid ones) and applies them to its partitions; false when absent */
+  setTopicConfigs(name: string, configs: Readonly<Record<string, string>>): boolean;
   /** false when absent */
   deleteTopic(name: string): boolean;
   partition(topic: string, partition: number): PartitionLog | undefined;
@@ -101,6 +118,19 @@ export interface LogStore {
   /** every (topic, partition) a group has committed */
   committedOffsets(group: string): ReadonlyMap<string, ReadonlyMap<number, CommittedOffset>>;
   deleteGroupOffsets(group: string): void;
+  /** forgets one partition's committed offset of a group (OffsetDelete); false when none */
+  deleteCommittedOffset(group: string, topic: string, partition: number): boolean;
+  /** a group's protocol type as last seen, kept with the data directory */
+  groupProtocolType(group: string): string | undefined;
+  setGroupProtocolType(group: string, protocolType: string): void;
+  /** grows a topic to `total` partitions (throws InvalidPartitionsError when not larger) */
+  addPartitions(name: string, total: number): TopicInfo;
+  /**
+   * Deletes a partition's records below `offset` (-1: the high watermark) by moving its log
+   * start offset (DeleteRecords); returns the new low watermark. Throws OffsetOutOfRangeError
+   * past the high watermark.
+   */
+  deleteRecords(topic: string, partition: number, offset: bigint): bigint;
   /** groups with committed offsets (so ListGroups can show idle groups) */
   groupsWithOffsets(): readonly string[];
 }

@@ -41,3 +41,17 @@ export class DataDirError extends LogStoreError {
     super(message, ErrorCode.NONE);
   }
 }
+
+/** A topic config with an unknown name or a bad value (INVALID_CONFIG, 40). */
+export class InvalidConfigError extends LogStoreError {
+  constructor(message: string) {
+    super(message, ErrorCode.INVALID_CONFIG);
+  }
+}
+
+/** DeleteRecords past the high watermark (OFFSET_OUT_OF_RANGE, 1). */
+export class OffsetOutOfRangeError extends LogStoreError {
+  constructor(message: string) {
+    super(message, ErrorCode.OFFSET_OUT_OF_RANGE);
+  }
+}

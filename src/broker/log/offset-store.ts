@@ -1,5 +1,6 @@
 /**
- * Committed consumer offsets per (group, topic, partition). In memory, or persisted as an
+ * Committed consumer offsets per (group, topic, partition), and each group's protocol type
+ * (so a restarted broker lists an idle group as Kafka does). In memory, or persisted as an
  * append-only journal of JSON lines (`offsets.jsonl`, one commit or deletion a line),
  * replayed and compacted on open. A torn last line (devmode killed mid-write) is skipped.
  */
@@ -9,13 +10,18 @@ import type { CommittedOffset } from './contract.js';
 type Entry =
   | { k: 'c'; g: string; t: string; p: number; o: string; e: number; m: string | null; ts: number }
   | { k: 'dg'; g: string }
-  | { k: 'dt'; t: string };
+  | { k: 'dt'; t: string }
+  /** one partition's offset deleted (OffsetDelete) */
+  | { k: 'dp'; g: string; t: string; p: number }
+  /** a group's protocol type ("consumer", "connect", ...) */
+  | { k: 'gt'; g: string; pt: string };
 
 /** Past this many journal lines, and four times the live entries, the journal is rewritten. */
 const COMPACT_MIN_LINES = 10_000;
 
 export class OffsetStore {
   readonly #groups = new Map<string, Map<string, Map<number, CommittedOffset>>>();
+  readonly #protocolTypes = new Map<string, string>();
   readonly #path: string | null;
   #fd: number | null = null;
   #lines = 0;
@@ -66,6 +72,27 @@ export class OffsetStore {
     this.#write(entry);
   }
 
+  /** Forgets one partition's committed offset (OffsetDelete); false when there was none. */
+  deletePartition(group: string, topic: string, partition: number): boolean {
+    if (!this.#groups.get(group)?.get(topic)?.has(partition)) return false;
+    const entry: Entry = { k: 'dp', g: group, t: topic, p: partition };
+    this.#apply(entry);
+    this.#write(entry);
+    return true;
+  }
+
+  protocolType(group: string): string | undefined {
+    return this.#protocolTypes.get(group);
+  }
+
+  /** Remembers a group's protocol type (written only when it changes). */
+  setProtocolType(group: string, protocolType: string): void {
+    if (this.#protocolTypes.get(group) === protocolType) return;
+    const entry: Entry = { k: 'gt', g: group, pt: protocolType };
+    this.#apply(entry);
+    this.#write(entry);
+  }
+
   get(group: string, topic: string, partition: number): CommittedOffset | undefined {
     return this.#groups.get(group)?.get(topic)?.get(partition);
   }
@@ -109,8 +136,21 @@ export class OffsetStore {
       case 'dg': {
         for (const parts of this.#groups.get(entry.g)?.values() ?? []) this.#live -= parts.size;
         this.#groups.delete(entry.g);
+        this.#protocolTypes.delete(entry.g);
         return;
       }
+      case 'dp': {
+        const topics = this.#groups.get(entry.g);
+        const parts = topics?.get(entry.t);
+        if (!topics || !parts?.delete(entry.p)) return;
+        this.#live--;
+        if (parts.size === 0) topics.delete(entry.t);
+        if (topics.size === 0) this.#groups.delete(entry.g);
+        return;
+      }
+      case 'gt':
+        this.#protocolTypes.set(entry.g, entry.pt);
+        return;
       case 'dt': {
         for (const [group, topics] of this.#groups) {
           this.#live -= topics.get(entry.t)?.size ?? 0;
@@ -143,6 +183,7 @@ export class OffsetStore {
         }
       }
     }
+    for (const [g, pt] of this.#protocolTypes) lines.push(JSON.stringify({ k: 'gt', g, pt } satisfies Entry));
     if (lines.length > 0) writeSync(fd, `${lines.join('\n')}\n`);
     fsyncSync(fd);
     closeSync(fd);

@@ -4,9 +4,47 @@
  * listeners that wake parked fetches.
  */
 import type { AppendResult, PartitionLog } from './contract.js';
-import { BatchField } from './batch.js';
+import { Attr, BatchField } from './batch.js';
+import { setBatchCrc } from './batch-encode.js';
 import { decodeBatch } from './records.js';
 import { Segment } from './segment.js';
+import { KeyMap, cleanBatches } from './compaction.js';
+import { MemorySegmentBytes, replaceSegmentFile } from './segment-bytes.js';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+const LOG_START_FILE = 'log-start-offset';
+
+/** The log start offset DeleteRecords left in `dir` (0 when none). */
+function readLogStart(dir: string): number {
+  try {
+    const n = Number(readFileSync(join(dir, LOG_START_FILE), 'utf8'));
+    return Number.isSafeInteger(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Saves the log start offset atomically (temporary file, fsync, rename). */
+function writeLogStart(dir: string, offset: number): void {
+  const path = join(dir, LOG_START_FILE);
+  const fd = openSync(`${path}.tmp`, 'w');
+  try {
+    writeSync(fd, String(offset));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(`${path}.tmp`, path);
+}
+
+/** What one compaction did. */
+export interface CompactionStats {
+  recordsRemoved: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  segmentsCleaned: number;
+}
 
 export interface PartitionLogOptions {
   readonly topic: string;
@@ -19,9 +57,22 @@ export interface PartitionLogOptions {
   readonly retentionBytes: number;
   /** drop whole segments whose last append is older than this */
   readonly retentionMs: number;
+  /** roll a non-empty active segment this long after it was started (segment.ms); default never */
+  readonly segmentMs?: number;
+  /** cleanup.policy has delete (default true): size and age retention apply */
+  readonly deletes?: boolean;
+  /** largest batch accepted (max.message.bytes); default Kafka's 1048588 */
+  readonly maxMessageBytes?: number;
+  /** message.timestamp.type=LogAppendTime: every batch is stamped with its append time */
+  readonly logAppendTime?: boolean;
+  /** cleanup.policy has compact: records need keys, the store's cleaner compacts the log */
+  readonly compacts?: boolean;
   /** a wake listener threw: reported here, the append still stands */
   readonly onListenerError?: (error: unknown) => void;
 }
+
+/** The options a topic's configs may change while the log is open (AlterConfigs). */
+export type PartitionLogSettings = Omit<PartitionLogOptions, 'topic' | 'partition' | 'dir' | 'onListenerError'>;
 
 /** How often, at most, an append also checks age retention. */
 const AGE_CHECK_INTERVAL_MS = 1000;
@@ -29,7 +80,7 @@ const AGE_CHECK_INTERVAL_MS = 1000;
 export class StoredPartitionLog implements PartitionLog {
   readonly topic: string;
   readonly partition: number;
-  readonly #options: PartitionLogOptions;
+  #options: PartitionLogOptions;
   readonly #segments: Segment[];
   readonly #listeners = new Set<() => void>();
   #next: number;
@@ -38,9 +89,17 @@ export class StoredPartitionLog implements PartitionLog {
   #appendedBytes = 0;
   #lastAgeCheck = 0;
   #closed = false;
+  /** batches may skip offsets (compaction): a fetch may land in a gap */
+  #gaps: boolean;
+  /** offsets below this were cleaned by the last compaction (bytes above it are dirty) */
+  #cleanedUpTo = 0;
+  /** when a tombstone kept by the last compaction expires (Infinity: none kept) */
+  #tombstonesDueAt = Infinity;
+  /** DeleteRecords moved the log start here (may be inside the first segment) */
+  #deletedBefore = 0;
 
   /** Builds a log over `segments` (recovered, or one new empty segment); never empty. */
-  constructor(options: PartitionLogOptions, segments: Segment[]) {
+  constructor(options: PartitionLogOptions, segments: Segment[], gaps = false) {
     if (segments.length === 0) throw new Error('a partition log needs at least one segment');
     this.topic = options.topic;
     this.partition = options.partition;
@@ -48,6 +107,8 @@ export class StoredPartitionLog implements PartitionLog {
     this.#segments = segments;
     this.#next = segments[segments.length - 1]!.nextOffset;
     this.#size = segments.reduce((sum, s) => sum + s.size, 0);
+    this.#gaps = gaps;
+    if (options.dir !== null) this.#deletedBefore = readLogStart(options.dir);
   }
 
   /** A new empty log: in memory, or with one empty segment file in `options.dir`. */
@@ -57,7 +118,7 @@ export class StoredPartitionLog implements PartitionLog {
   }
 
   get logStartOffset(): bigint {
-    return BigInt(this.#segments[0]!.baseOffset);
+    return BigInt(this.startOffsetNumber);
   }
 
   get highWatermark(): bigint {
@@ -66,7 +127,19 @@ export class StoredPartitionLog implements PartitionLog {
 
   /** logStartOffset as a number (offsets stay far below 2^53 in a dev broker). */
   get startOffsetNumber(): number {
-    return this.#segments[0]!.baseOffset;
+    return Math.max(this.#segments[0]!.baseOffset, this.#deletedBefore);
+  }
+
+  /**
+   * Moves the log start offset to `offset` (DeleteRecords): records below it are no longer
+   * served; whole segments below it are dropped. Kept in `<dir>/log-start-offset` on disk.
+   */
+  deleteBefore(offset: number, now: number): void {
+    if (offset <= this.startOffsetNumber) return;
+    this.#deletedBefore = offset;
+    if (offset >= this.#next && this.#segments[this.#segments.length - 1]!.size > 0) this.#roll(now);
+    while (this.#segments.length > 1 && this.#segments[1]!.baseOffset <= offset) this.#dropFirst();
+    if (this.#options.dir !== null) writeLogStart(this.#options.dir, offset);
   }
 
   /** highWatermark as a number. */
@@ -92,14 +165,38 @@ export class StoredPartitionLog implements PartitionLog {
     return this.#segments.length;
   }
 
+  /** Whether every record needs a key (a compacted topic). */
+  get requiresKeys(): boolean {
+    return this.#options.compacts === true;
+  }
+
+  /** The largest batch this partition accepts (the topic's max.message.bytes). */
+  get maxMessageBytes(): number {
+    return this.#options.maxMessageBytes ?? 1048588;
+  }
+
+  /** Applies changed topic configs (AlterConfigs); retention runs again at once. */
+  configure(settings: PartitionLogSettings, now: number): void {
+    this.#options = { ...this.#options, ...settings };
+    this.enforceRetention(now);
+  }
+
   append(batch: Buffer, now: number): AppendResult {
     if (this.#closed) throw new Error(`partition ${this.topic}-${this.partition} is closed`);
     const base = this.#next;
     const next = base + batch.readInt32BE(BatchField.lastOffsetDelta) + 1;
+    const logAppendTime = this.#options.logAppendTime === true;
+    if (logAppendTime) {
+      // Kafka stamps the batch: timestamp type bit and max timestamp, then a new CRC
+      batch.writeInt16BE(batch.readInt16BE(BatchField.attributes) | Attr.timestampType, BatchField.attributes);
+      batch.writeBigInt64BE(BigInt(now), BatchField.maxTimestamp);
+      setBatchCrc(batch);
+    }
     const maxTimestamp = Number(batch.readBigInt64BE(BatchField.maxTimestamp));
     batch.writeBigInt64BE(BigInt(base), BatchField.baseOffset);
     let active = this.#segments[this.#segments.length - 1]!;
-    if (active.size > 0 && active.size + batch.length > this.#options.segmentBytes) active = this.#roll(now);
+    const segmentMs = this.#options.segmentMs ?? Infinity;
+    if (active.size > 0 && (active.size + batch.length > this.#options.segmentBytes || now - active.createdAt >= segmentMs)) active = this.#roll(now);
     active.append(batch, base, next, maxTimestamp, now);
     this.#next = next;
     this.#size += batch.length;
@@ -109,7 +206,7 @@ export class StoredPartitionLog implements PartitionLog {
       this.enforceRetention(now);
     }
     if (this.#listeners.size > 0) this.wake();
-    return { baseOffset: BigInt(base), logAppendTime: -1n, logStartOffset: BigInt(this.#segments[0]!.baseOffset) };
+    return { baseOffset: BigInt(base), logAppendTime: logAppendTime ? BigInt(now) : -1n, logStartOffset: this.logStartOffset };
   }
 
   read(fetchOffset: bigint, maxBytes: number, allowOversizedFirst: boolean): Buffer[] {
@@ -118,7 +215,8 @@ export class StoredPartitionLog implements PartitionLog {
     if (offset < this.startOffsetNumber || offset >= this.#next) return out;
     let total = 0;
     let si = this.#segmentFor(offset);
-    let bi = this.#segments[si]!.index.find(offset);
+    let bi = Math.max(0, this.#segments[si]!.index.find(offset));
+    if (this.#gaps) bi = this.#skipEnded(this.#segments[si]!, bi, offset);
     for (; si < this.#segments.length; si++, bi = 0) {
       const seg = this.#segments[si]!;
       const count = seg.index.count;
@@ -138,6 +236,13 @@ export class StoredPartitionLog implements PartitionLog {
       if (bi < count) break;
     }
     return out;
+  }
+
+  /** With compaction's gaps the batch found for `offset` may end before it: start after it then. */
+  #skipEnded(seg: Segment, bi: number, offset: number): number {
+    if (bi >= seg.index.count) return bi;
+    const lastDelta = seg.bytes.read(seg.index.start(bi) + BatchField.lastOffsetDelta, 4).readInt32BE(0);
+    return seg.index.base(bi) + lastDelta < offset ? bi + 1 : bi;
   }
 
   /**
@@ -194,6 +299,7 @@ export class StoredPartitionLog implements PartitionLog {
   /** Drops whole segments from the front beyond the size and age limits. */
   enforceRetention(now: number): void {
     this.#lastAgeCheck = now;
+    if (this.#options.deletes === false) return;
     const { retentionBytes, retentionMs } = this.#options;
     while (this.#segments.length > 1 && this.#size - this.#segments[0]!.size >= retentionBytes) this.#dropFirst();
     while (this.#segments[0]!.size > 0 && now - this.#segments[0]!.lastAppendAt > retentionMs) {
@@ -201,6 +307,82 @@ export class StoredPartitionLog implements PartitionLog {
       if (this.#segments.length === 1) this.#roll(now);
       this.#dropFirst();
     }
+  }
+
+  /**
+   * Rolls the active segment when segment.ms has passed since it was started, even without
+   * an append (a compacted topic's latest records become cleanable without waiting for more).
+   */
+  rollIfDue(now: number): void {
+    const active = this.#segments[this.#segments.length - 1]!;
+    if (active.size > 0 && now - active.createdAt >= (this.#options.segmentMs ?? Infinity)) this.#roll(now);
+  }
+
+  /**
+   * Whether compaction has work: the closed segments' dirty share (bytes written since the
+   * last compaction) reaches `minDirtyRatio`, or a kept tombstone has expired.
+   */
+  needsCompaction(now: number, minDirtyRatio: number): boolean {
+    if (now >= this.#tombstonesDueAt) return true;
+    let dirty = 0;
+    let total = 0;
+    for (let i = 0; i < this.#segments.length - 1; i++) {
+      const seg = this.#segments[i]!;
+      total += seg.size;
+      if (seg.baseOffset >= this.#cleanedUpTo) dirty += seg.size;
+    }
+    return dirty > 0 && dirty / total >= minDirtyRatio;
+  }
+
+  /**
+   * Compacts the closed segments (see compaction.ts). Each rewritten segment replaces the old
+   * one atomically (a new file renamed over it), so a crash at any point leaves either the
+   * old or the new segment: nothing acknowledged is lost, offsets never move.
+   */
+  compact(now: number, deleteRetentionMs: number): CompactionStats {
+    const stats: CompactionStats = { recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0, segmentsCleaned: 0 };
+    const closed = this.#segments.length - 1;
+    if (closed < 1 || this.#closed) return stats;
+    const keys = new KeyMap();
+    const batchesOf = (seg: Segment): Buffer[] => {
+      const all = seg.bytes.read(0, seg.size);
+      const out: Buffer[] = [];
+      for (let i = 0; i < seg.index.count; i++) out.push(all.subarray(seg.index.start(i), seg.index.end(i)));
+      return out;
+    };
+    for (let i = 0; i < closed; i++) for (const b of batchesOf(this.#segments[i]!)) keys.add(b);
+    let tombstonesDueAt = Infinity;
+    const kept: Segment[] = [];
+    for (let i = 0; i < closed; i++) {
+      const seg = this.#segments[i]!;
+      stats.bytesBefore += seg.size;
+      const dropTombstones = now - seg.lastAppendAt > deleteRetentionMs;
+      const cleaned = cleanBatches(batchesOf(seg), keys, dropTombstones);
+      if (cleaned.tombstonesKept > 0) tombstonesDueAt = Math.min(tombstonesDueAt, seg.lastAppendAt + deleteRetentionMs + 1);
+      if (cleaned.recordsRemoved === 0) {
+        kept.push(seg);
+        stats.bytesAfter += seg.size;
+        continue;
+      }
+      stats.recordsRemoved += cleaned.recordsRemoved;
+      stats.segmentsCleaned++;
+      const size = cleaned.batches.reduce((n, b) => n + b.length, 0);
+      stats.bytesAfter += size;
+      if (size === 0 && kept.length > 0) {
+        // Nothing left and not the first segment (whose name keeps the log start offset): gone.
+        seg.bytes.remove();
+        continue;
+      }
+      const bytes = this.#options.dir === null ? new MemorySegmentBytes(Math.max(size, 1)) : replaceSegmentFile(seg.bytes, cleaned.batches, seg.lastAppendAt);
+      if (this.#options.dir === null) for (const b of cleaned.batches) bytes.append(b);
+      kept.push(Segment.rebuilt(seg, bytes, cleaned.batches));
+    }
+    this.#segments.splice(0, closed, ...kept);
+    this.#size = this.#segments.reduce((sum, s) => sum + s.size, 0);
+    this.#gaps = true;
+    this.#cleanedUpTo = this.#segments[this.#segments.length - 1]!.baseOffset;
+    this.#tombstonesDueAt = tombstonesDueAt;
+    return stats;
   }
 
   /** Flushes to disk (persistent logs). */

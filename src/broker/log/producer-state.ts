@@ -22,6 +22,8 @@ interface ProducerPartitionState {
   epoch: number;
   /** oldest first, at most PRODUCER_WINDOW */
   batches: BatchRecord[];
+  /** when the last batch was appended */
+  at?: number;
 }
 
 /** The outcome of checking a produced batch's sequence. */
@@ -38,6 +40,16 @@ export interface ProducerStateOptions {
   firstProducerId?: bigint;
   /** most (producer, partition) entries kept; the least recently used go first */
   maxEntries?: number;
+  /** clock for the last-append times DescribeProducers shows; default Date.now */
+  now?: () => number;
+}
+
+/** One producer writing a partition, as DescribeProducers reports it. */
+export interface ActiveProducer {
+  producerId: bigint;
+  epoch: number;
+  lastSequence: number;
+  lastTimestamp: number;
 }
 
 function nextSeq(seq: number, count: number): number {
@@ -49,6 +61,7 @@ function nextSeq(seq: number, count: number): number {
 export class ProducerStateManager {
   #nextId: bigint;
   readonly #maxEntries: number;
+  readonly #now: () => number;
   /** key: `${producerId}\0${topic}\0${partition}`; Map order doubles as LRU order */
   readonly #entries = new Map<string, ProducerPartitionState>();
 
@@ -57,6 +70,19 @@ export class ProducerStateManager {
     // and must not share it with a new producer.
     this.#nextId = options.firstProducerId ?? BigInt(Date.now()) * 1000n;
     this.#maxEntries = options.maxEntries ?? 100_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The producers with state for one partition. */
+  producersOf(topic: string, partition: number): ActiveProducer[] {
+    const out: ActiveProducer[] = [];
+    const suffix = `\0${topic}\0${partition}`;
+    for (const [k, state] of this.#entries) {
+      if (!k.endsWith(suffix) || k.length - suffix.length !== k.indexOf('\0')) continue;
+      const last = state.batches[state.batches.length - 1];
+      out.push({ producerId: BigInt(k.slice(0, k.indexOf('\0'))), epoch: state.epoch, lastSequence: last?.lastSeq ?? -1, lastTimestamp: state.at ?? -1 });
+    }
+    return out;
   }
 
   /** A fresh producer id with epoch 0 (InitProducerId without a transactional id). */
@@ -124,6 +150,7 @@ export class ProducerStateManager {
     let state = this.#entries.get(k);
     if (state) this.#entries.delete(k); // re-inserted below: most recently used last
     if (!state || producerEpoch !== state.epoch) state = { epoch: producerEpoch, batches: [] };
+    state.at = this.#now();
     state.batches.push({ firstSeq: baseSequence, lastSeq: nextSeq(baseSequence, recordCount - 1), baseOffset });
     if (state.batches.length > PRODUCER_WINDOW) state.batches.shift();
     this.#entries.set(k, state);

@@ -6,7 +6,37 @@
  * OS page cache: a devmode crash (even kill -9) loses nothing, a machine crash or power
  * loss may lose the last seconds. `sync()` (called on close) forces it to disk.
  */
-import { closeSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+
+/** Suffix of a compacted segment being written; recovery deletes leftovers of a crash. */
+export const CLEANED_SUFFIX = '.cleaned';
+
+/**
+ * Replaces a segment file's content with `batches`, atomically: written to `<path>.cleaned`,
+ * fsynced, renamed over the segment, mtime set back to `lastAppendAt` (age retention and
+ * tombstone expiry go by it after a restart). Closes `old`; returns the new file's bytes.
+ */
+export function replaceSegmentFile(old: SegmentBytes, batches: readonly Buffer[], lastAppendAt: number): FileSegmentBytes {
+  if (!(old instanceof FileSegmentBytes)) throw new Error('replaceSegmentFile needs a file segment');
+  const tmp = old.path + CLEANED_SUFFIX;
+  const fd = openSync(tmp, 'w');
+  let size = 0;
+  try {
+    for (const b of batches) {
+      let written = 0;
+      while (written < b.length) written += writeSync(fd, b, written, b.length - written, size + written);
+      size += b.length;
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  const when = new Date(lastAppendAt);
+  utimesSync(tmp, when, when);
+  renameSync(tmp, old.path);
+  old.close();
+  return new FileSegmentBytes(old.path, false, size);
+}
 
 export interface SegmentBytes {
   readonly size: number;

@@ -25,12 +25,15 @@ export class Segment {
   nextOffset: number;
   /** wall time of the last append (file mtime after a restart): drives age retention */
   lastAppendAt: number;
+  /** when the segment was started (its mtime after a restart): drives segment.ms rolls */
+  readonly createdAt: number;
 
   constructor(baseOffset: number, bytes: SegmentBytes, lastAppendAt: number) {
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
     this.bytes = bytes;
     this.lastAppendAt = lastAppendAt;
+    this.createdAt = lastAppendAt;
   }
 
   /** A new empty segment in memory. */
@@ -53,6 +56,22 @@ export class Segment {
     this.index.push(base, this.bytes.size, maxTimestamp);
     this.nextOffset = next;
     this.lastAppendAt = now;
+  }
+
+  /**
+   * A segment holding `batches` (compaction's output) in `bytes`, for offsets from `baseOffset`
+   * to `nextOffset`, keeping the times of the segment it replaces.
+   */
+  static rebuilt(previous: Segment, bytes: SegmentBytes, batches: readonly Buffer[]): Segment {
+    const seg = new Segment(previous.baseOffset, bytes, previous.createdAt);
+    seg.lastAppendAt = previous.lastAppendAt;
+    let end = 0;
+    for (const b of batches) {
+      end += b.length;
+      seg.index.push(Number(b.readBigInt64BE(0)), end, Number(b.readBigInt64BE(35)));
+    }
+    seg.nextOffset = previous.nextOffset;
+    return seg;
   }
 
   /** Records a batch already in the bytes (recovery), ending at byte `end`. */

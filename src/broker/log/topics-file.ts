@@ -1,5 +1,5 @@
 /**
- * The topics of a data directory (name, id, partition count, creation time) in
+ * The topics of a data directory (name, id, partition count, creation time, config overrides) in
  * `topics.json`, replaced atomically (write a temporary file, fsync, rename) on each change.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { DataDirError } from './errors.js';
 
 interface TopicsFileV1 {
   version: 1;
-  topics: { name: string; id: string; partitions: number; createdAt: number }[];
+  /** `configs` (a topic's overrides) came after version 1's first release: absent means none */
+  topics: { name: string; id: string; partitions: number; createdAt: number; configs?: Record<string, string> }[];
 }
 
 /** Reads the topics saved in `path` (none when the file is absent). */
@@ -30,6 +31,7 @@ export function readTopicsFile(path: string): TopicInfo[] {
     id: Buffer.from(t.id, 'hex'),
     partitions: t.partitions,
     createdAt: t.createdAt,
+    configs: t.configs ?? {},
   }));
 }
 
@@ -37,7 +39,13 @@ export function readTopicsFile(path: string): TopicInfo[] {
 export function writeTopicsFile(path: string, topics: Iterable<TopicInfo>): void {
   const content: TopicsFileV1 = {
     version: 1,
-    topics: [...topics].map((t) => ({ name: t.name, id: t.id.toString('hex'), partitions: t.partitions, createdAt: t.createdAt })),
+    topics: [...topics].map((t) => ({
+      name: t.name,
+      id: t.id.toString('hex'),
+      partitions: t.partitions,
+      createdAt: t.createdAt,
+      ...(Object.keys(t.configs).length > 0 ? { configs: { ...t.configs } } : {}),
+    })),
   };
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w');

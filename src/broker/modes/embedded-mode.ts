@@ -128,6 +128,7 @@ export class EmbeddedModeBroker extends BrokerBase {
       topics: [...c.topics],
       retentionBytes: c.retentionBytes,
       retentionMs: c.retentionMs,
+      topicDefaults: c.topicConfig ?? {},
       publish: (event) => {
         if (event.type !== 'broker.started' && event.type !== 'broker.stopped') this._publish(event);
       },
@@ -154,6 +155,7 @@ export class EmbeddedModeBroker extends BrokerBase {
       topics: c.topics,
       retentionBytes: c.retentionBytes,
       retentionMs: c.retentionMs,
+      topicDefaults: c.topicConfig ?? {},
       // broker.started/stopped come from BrokerBase, with the mode's reason
       publish: (event) => {
         if (event.type !== 'broker.started' && event.type !== 'broker.stopped') this._publish(event);

@@ -16,7 +16,8 @@ export interface WorkerBrokerSettings {
   dataDir: string | null;
   autoCreateTopics?: boolean;
   defaultPartitions?: number;
-  topics?: { name: string; partitions: number }[];
+  topics?: { name: string; partitions: number; configs?: Record<string, string> }[];
+  topicDefaults?: Record<string, string>;
   retentionBytes?: number;
   retentionMs?: number;
   maxRequestBytes?: number;

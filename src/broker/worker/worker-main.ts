@@ -34,6 +34,7 @@ function create(listenPort: number): EmbeddedBroker {
     ...(settings.autoCreateTopics !== undefined ? { autoCreateTopics: settings.autoCreateTopics } : {}),
     ...(settings.defaultPartitions !== undefined ? { defaultPartitions: settings.defaultPartitions } : {}),
     ...(settings.topics ? { topics: settings.topics } : {}),
+    ...(settings.topicDefaults ? { topicDefaults: settings.topicDefaults } : {}),
     ...(settings.retentionBytes !== undefined ? { retentionBytes: settings.retentionBytes } : {}),
     ...(settings.retentionMs !== undefined ? { retentionMs: settings.retentionMs } : {}),
     ...(settings.maxRequestBytes !== undefined ? { maxRequestBytes: settings.maxRequestBytes } : {}),

@@ -70,5 +70,41 @@ export type BrokerEvent =
       ts: number;
     }
   | { type: 'broker.group.member.left'; group: string; memberId: string; reason: 'leave' | 'session-timeout' | 'rebalance-timeout'; ts: number }
-  /** A malformed or unsupported request from a client; that connection only was affected. */
-  | { type: 'broker.client.error'; remote: string; clientId: string | null; message: string; ts: number };
+  /**
+   * Something a client did that the broker could not serve, or answered with an error code
+   * clients commonly misreport: an unsupported API or version (the connection is closed, as
+   * Kafka does), a malformed or oversized request, a produce refused. Bounded: the same
+   * problem of the same client is published at most once per window, with `repeats` counting
+   * the ones held back since the previous event. Client ids and messages are raw: escape
+   * them before printing.
+   */
+  | {
+      type: 'broker.client.error';
+      remote: string;
+      clientId: string | null;
+      kind: ClientProblemKind;
+      /** the API's name ("Produce"; "key 57" when unknown) and the version asked, when known */
+      api?: string;
+      version?: number;
+      /** what happened */
+      message: string;
+      /** what to do about it */
+      hint: string;
+      /** the connection was closed because of it */
+      closed: boolean;
+      /** how many like it (same client, same problem) were held back before this one */
+      repeats?: number;
+      service?: string;
+      instance?: number;
+      ts: number;
+    };
+
+/** What kind of client problem a `broker.client.error` is. */
+export type ClientProblemKind =
+  | 'unsupported-api'
+  | 'unsupported-version'
+  | 'malformed'
+  | 'oversized'
+  | 'not-kafka'
+  | 'handler-failed'
+  | 'refused';

@@ -51,7 +51,8 @@ describe('flexible versions', () => {
     expect(r.int32()).toBe(0);
     const created = r.compactArray((r) => {
       const o = { name: r.compactString(), id: r.uuid(), error: r.int16(), message: r.compactNullableString(), partitions: r.int32(), rf: r.int16() };
-      r.compactNullableArray(() => null);
+      // every effective config with its source (name, value, read_only, source, is_sensitive)
+      r.compactNullableArray((c) => [c.compactString(), c.compactNullableString(), c.bool(), c.int8(), c.bool(), c.taggedFields()]);
       r.taggedFields();
       return o;
     });
