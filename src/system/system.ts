@@ -4,7 +4,7 @@ import type { Bus } from '../core/bus.js';
 import type { InstanceRef } from '../core/events/index.js';
 import { AdminServer, adminRecordPath } from '../admin/index.js';
 import { createBroker, type BrokerHandle } from '../broker/index.js';
-import { SystemController } from './control.js';
+import { CommandRefusedError, SystemController } from './control.js';
 import { startOrder } from '../config/graph.js';
 import { Gateway } from '../gateway/gateway.js';
 import { Registry } from '../locator/registry.js';
@@ -215,29 +215,12 @@ export class System {
         failures.push({ service: service.name, instance: 0, message: `${service.name} was not started: a dependency (${service.dependsOn.join(', ')}) did not become ready`, lastLines: [] });
         return false;
       }
-      if (service.build) {
-        const { BuildRunner } = await import('../watch/index.js');
-        const built = await new BuildRunner({ command: service.build, cwd: service.cwd, env: this.#options.env as Record<string, string> }).run();
-        if (!built.ok) {
-          publish({ type: 'build.failed', service: service.name, output: built.output, exitCode: built.exitCode, ts: Date.now() });
-          failures.push({ service: service.name, instance: 0, message: `${service.name}: build failed (${service.build})`, lastLines: built.output.split('\n') });
-          return false;
-        }
+      const built = await this.#build(service);
+      if (built !== null) {
+        failures.push({ service: service.name, instance: 0, message: `${service.name}: build failed (${service.build})`, lastLines: built.split('\n') });
+        return false;
       }
-      const ports = plan.instances.get(service.name) ?? [];
-      const slots = ports.map((port, instance) =>
-        this.#supervisor.startInstance({
-          ref: { service: service.name, instance },
-          command: service.command,
-          cwd: service.cwd,
-          host,
-          port,
-          env: (p) => this.#environment(service, instance, p),
-          readiness: service.readiness,
-          restart: service.restart,
-          stopGraceMs: service.stopGraceMs,
-        }),
-      );
+      const slots = this.#launch(service);
       startedOf.get(service.name)?.resolve(true);
       const results = await Promise.all(slots.map((slot) => this.#awaitReady(service, slot)));
       for (const r of results) if (r) failures.push(r);
@@ -259,7 +242,7 @@ export class System {
     if (this.#options.watch !== false && !this.#stopping) {
       // Loaded only now: file watching is not needed to get the system up (start-up time).
       const { HotReload } = await import('../watch/index.js');
-      this.#hotReload = new HotReload({ config, publish, reload: (service) => this.#reload(service), ...(this.#options.poll !== undefined ? { poll: this.#options.poll } : {}) });
+      this.#hotReload = new HotReload({ config, publish, reload: (service) => this.#reload(service), serving: (service) => this.#supervisor.slots(service).length > 0, ...(this.#options.poll !== undefined ? { poll: this.#options.poll } : {}) });
       await this.#hotReload.start();
     }
     if (failures.length === 0) {
@@ -269,6 +252,44 @@ export class System {
       publish({ type: 'system.notice', level: 'error', source: 'devmode', message: `not every service became ready (${names}):\n${describeFailures(failures)}`, ts: Date.now() });
     }
     return failures;
+  }
+
+  /** Runs the service's build step, if any, publishing a failure; null when it succeeded. */
+  async #build(service: ManagedServiceConfig): Promise<string | null> {
+    if (!service.build) return null;
+    const { BuildRunner } = await import('../watch/index.js');
+    const built = await new BuildRunner({ command: service.build, cwd: service.cwd, env: this.#options.env as Record<string, string> }).run();
+    if (built.ok) return null;
+    this.#bus.publish({ type: 'build.failed', service: service.name, output: built.output, exitCode: built.exitCode, serving: this.#supervisor.slots(service.name).length > 0, ts: Date.now() });
+    return built.output;
+  }
+
+  /** Starts every instance of a service on its planned ports (spawns now; wait with whenReady). */
+  #launch(service: ManagedServiceConfig): InstanceSlot[] {
+    const ports = this.#plan?.instances.get(service.name) ?? [];
+    return ports.map((port, instance) =>
+      this.#supervisor.startInstance({
+        ref: { service: service.name, instance },
+        command: service.command,
+        cwd: service.cwd,
+        host: '127.0.0.1',
+        port,
+        env: (p) => this.#environment(service, instance, p),
+        readiness: service.readiness,
+        restart: service.restart,
+        stopGraceMs: service.stopGraceMs,
+      }),
+    );
+  }
+
+  /**
+   * Starts a service that has no instances yet (its first build failed, or a dependency did
+   * not become ready): a fix, or `devmode restart`, brings it up like any start.
+   */
+  async #firstStart(service: ManagedServiceConfig): Promise<void> {
+    const results = await Promise.all(this.#launch(service).map((slot) => this.#awaitReady(service, slot)));
+    const failed = results.filter((r): r is StartFailure => r !== null);
+    if (failed.length > 0) throw new Error(failed.map((f) => f.message).join('; '));
   }
 
   /** Waits for a slot's first readiness; a crash loop or the readiness timeout is a failure. */
@@ -318,6 +339,8 @@ export class System {
     const service = this.#config.services.find((s): s is ManagedServiceConfig => s.kind === 'managed' && s.name === name);
     if (!service || !this.#plan) return;
     const slots = this.#supervisor.slots(name);
+    // Nothing runs yet (the first build failed): the build just passed, so start it.
+    if (slots.length === 0) return this.#firstStart(service);
     if (service.reload === 'restart') {
       this.registry.markPending(name, 'restarting after a change');
       try {
@@ -334,13 +357,27 @@ export class System {
     }
   }
 
-  /** Restarts every instance of a service (a command for views). */
-  async restart(service: string): Promise<void> {
-    this.registry.markPending(service, 'restarting');
+  /**
+   * Restarts every instance of a service (a command for views); a service that never
+   * started (its first build failed) is built and started. Rejects with the user's words
+   * (a CommandRefusedError) when it does not come back.
+   */
+  async restart(name: string): Promise<void> {
+    const service = this.#config.services.find((s): s is ManagedServiceConfig => s.kind === 'managed' && s.name === name);
+    if (!service) throw new CommandRefusedError(`${name} is not a service devmode starts`, 'see devmode status', 404);
+    this.registry.markPending(name, 'restarting');
     try {
-      await this.#supervisor.restart(service);
+      if (this.#supervisor.slots(name).length > 0) await this.#supervisor.restart(name);
+      else {
+        const buildOutput = await this.#build(service);
+        if (buildOutput !== null) throw new Error(`build failed (${service.build}):\n${buildOutput.trimEnd()}`);
+        await this.#firstStart(service);
+      }
+    } catch (error) {
+      if (error instanceof CommandRefusedError) throw error;
+      throw new CommandRefusedError(`${name} did not come back: ${error instanceof Error ? error.message : String(error)}`, `see its output with: devmode logs ${name}`, 503);
     } finally {
-      this.registry.clearPending(service);
+      this.registry.clearPending(name);
     }
   }
 

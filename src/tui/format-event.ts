@@ -19,7 +19,7 @@ export function formatEvent(event: DevmodeEvent, style: Style, prefixWidth: numb
     case 'reload.failed':
       return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `reload failed: ${event.reason}; the previous version keeps serving`);
     case 'build.failed': {
-      const head = prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `build failed (exit ${event.exitCode ?? 'signal'}); the previous version keeps serving:`);
+      const head = prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `build failed (exit ${event.exitCode ?? 'signal'}); ${event.serving ? 'the previous version keeps serving' : 'nothing runs until a build succeeds'}:`);
       const body = event.output
         .trimEnd()
         .split('\n')
