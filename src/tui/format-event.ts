@@ -1,12 +1,17 @@
 import type { DevmodeEvent, InstanceRef } from '../core/events/index.js';
 import { paint, serviceColor, stripAnsi, type Style } from './colors.js';
+import { terminalSafeDeep } from '../util/terminal-safe.js';
+
+/** Fields that carry a service's output: its colours are kept (the rest is escaped). */
+const OUTPUT_FIELDS: ReadonlySet<string> = new Set(['line', 'output', 'message', 'reason']);
 
 /**
  * Turns one event into the line the plain printer shows, or null for events that are
  * not worth a line (per-request traffic, broker appends). Pure: the same event and
  * style always give the same text.
  */
-export function formatEvent(event: DevmodeEvent, style: Style, prefixWidth: number): string | null {
+export function formatEvent(untrusted: DevmodeEvent, style: Style, prefixWidth: number): string | null {
+  const event = terminalSafeDeep(untrusted, OUTPUT_FIELDS);
   switch (event.type) {
     case 'log':
       return prefix(style, label(event.ref), event.ref.service, prefixWidth) + (style.enabled ? event.line : stripAnsi(event.line));
