@@ -144,6 +144,7 @@ export class System {
       host: config.gateway.host,
       port: plan.gateway,
       waitTimeoutMs: config.gateway.waitTimeoutMs,
+      requestTimeoutMs: config.gateway.requestTimeoutMs,
       services: config.services,
       resolver: this.registry,
       publish,
