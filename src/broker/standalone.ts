@@ -4,6 +4,7 @@ import { BrokerSetupError } from './modes/broker-error.js';
 import { DEFAULT_KAFKA_PORT, EmbeddedModeBroker } from './modes/embedded-mode.js';
 import { errorMessage } from './modes/with-timeout.js';
 import { clientProblemText } from '../util/client-problem-text.js';
+import { terminalSafe } from '../util/terminal-safe.js';
 
 /** `devmode kafka` options, as parsed by the CLI. */
 export interface StandaloneArgs {
@@ -47,7 +48,8 @@ export async function runStandalone(args: StandaloneArgs, io: StandaloneIo): Pro
     retentionBytes: RETENTION_BYTES,
     retentionMs: RETENTION_MS,
   };
-  const line = (text: string) => io.stdout.write(`${text}\n`);
+  // topic and group names and client ids come from any local Kafka client
+  const line = (text: string) => io.stdout.write(`${terminalSafe(text)}\n`);
   const broker = new EmbeddedModeBroker(config, (event) => {
     const text = describe(event);
     if (text) line(text);

@@ -19,7 +19,7 @@ export async function loadConfigFor(file: string | undefined, io: CliIO): Promis
   }
   const relative = path.relative(io.cwd, configFile);
   const shown = io.cwd === process.cwd() && relative && !relative.startsWith('..') ? relative : configFile;
-  const result = await loadConfigWithWarnings(shown);
+  const result = await interruptible(() => loadConfigWithWarnings(shown));
   const diagnostics = result.ok ? result.value.warnings : result.error;
   // The file is read again only to quote lines in messages, so only when there are any.
   const source = diagnostics.length > 0 ? await readFile(configFile, 'utf8').catch(() => undefined) : undefined;
@@ -29,4 +29,21 @@ export async function loadConfigFor(file: string | undefined, io: CliIO): Promis
   }
   if (diagnostics.length > 0) io.stderr.write(printed);
   return result.value.config;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs `load` with the default action for Ctrl-C, SIGTERM and SIGHUP: parsing a large file
+ * keeps the event loop busy for a while, so a JavaScript handler could not run until it is
+ * over; nothing has started yet, so being ended at once is what the user asks for.
+ */
+export async function interruptible<T>(load: () => Promise<T>): Promise<T> {
+  const saved = STOP_SIGNALS.map((signal) => [signal, process.listeners(signal)] as const);
+  for (const [signal] of saved) process.removeAllListeners(signal);
+  try {
+    return await load();
+  } finally {
+    for (const [signal, listeners] of saved) for (const listener of listeners) process.on(signal, listener);
+  }
 }

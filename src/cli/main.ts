@@ -4,6 +4,7 @@
  */
 import { runCli } from './run.js';
 import { isUserError } from './errors.js';
+import { LostOutput } from './lost-output.js';
 
 const controller = new AbortController();
 let signals = 0;
@@ -20,6 +21,10 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     controller.abort(sig);
   });
 }
+
+// The terminal closed or the output's reader left: stop as on SIGHUP (not a second signal).
+const output = new LostOutput([process.stdout, process.stderr], (reason) => controller.abort(reason));
+process.on('exit', () => output.release());
 
 process.on('uncaughtException', (error) => {
   process.stderr.write(`devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);

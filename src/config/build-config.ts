@@ -32,6 +32,7 @@ export function buildConfig(raw: RawConfig, source: ConfigSource, file: string):
       host: raw.gateway?.host ?? DEFAULTS.host,
       port: raw.gateway?.port ?? null,
       waitTimeoutMs: duration(raw.gateway?.wait_timeout, DEFAULTS.gateway.waitTimeoutMs),
+      requestTimeoutMs: duration(raw.gateway?.request_timeout, DEFAULTS.gateway.requestTimeoutMs),
     },
     admin: { host: raw.admin?.host ?? DEFAULTS.host, port: raw.admin?.port ?? null },
     kafka: buildKafka(raw.kafka ?? {}, root),

@@ -32,7 +32,7 @@ export class CheckContext {
   /** Reports an error underlining `needle` inside the value at `path` (e.g. the program in a command line). */
   errorAt(path: ConfigPath, needle: string, message: string, hint?: string): void {
     const d = this.source.diag(path, 'value', message, hint, 'error');
-    const line = this.source.text.split('\n')[d.line - 1] ?? '';
+    const line = this.source.lineText(d.line);
     const index = line.indexOf(needle, d.col - 1);
     this.diagnostics.push(index === -1 ? d : { ...d, col: index + 1, length: needle.length });
   }

@@ -11,20 +11,25 @@ export const FAULT_ACTIONS = ['delay', 'status', 'abort', 'drop', 'cut', 'broker
 /** The keys of a broker fault; exactly one per rule. */
 export const BROKER_FAULT_ACTIONS = ['down', 'produce_error', 'delivery_delay', 'pause_group'] as const;
 
-/** Checks each rule's action, endpoints and path. */
-export function checkFaults(ctx: CheckContext, config: RawConfig): void {
+/**
+ * Checks each rule's action, endpoints and path. `written` holds each rule's keys as
+ * written (before invalid values were pruned): an action whose value is wrong has its own
+ * message already, so the rule is not also said to have no action.
+ */
+export function checkFaults(ctx: CheckContext, config: RawConfig, written: readonly (readonly string[])[] = []): void {
   const services = Object.keys(config.services);
   const ids = new Set<string>();
   (config.faults ?? []).forEach((rule, i) => {
     const at = ['faults', i];
     const label = `fault rule ${i + 1}`;
     const actions = FAULT_ACTIONS.filter((key) => rule[key] !== undefined);
-    if (actions.length === 0) {
+    const writtenAction = (written[i] ?? []).some((key) => (FAULT_ACTIONS as readonly string[]).includes(key));
+    if (actions.length === 0 && !writtenAction) {
       ctx.error(at, 'value', `${label} has no action`, `add one of ${FAULT_ACTIONS.join(', ')}`);
     } else if (actions.length > 1) {
       ctx.error([...at, actions[1] ?? 'delay'], 'key', `${label} has both '${actions[0]}' and '${actions[1]}'`, 'a rule has one action; write two rules');
     }
-    if (rule.jitter !== undefined && rule.delay === undefined) {
+    if (rule.jitter !== undefined && rule.delay === undefined && !(written[i] ?? []).includes('delay')) {
       ctx.error([...at, 'jitter'], 'key', `'jitter' needs 'delay' in ${label}`, 'add delay: (the base delay)');
     }
     if (rule.body !== undefined && rule.status === undefined) {

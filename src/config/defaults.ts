@@ -7,7 +7,7 @@
 export const DEFAULTS = {
   host: '127.0.0.1',
   locator: { port: 9008 },
-  gateway: { port: 9000, waitTimeoutMs: 10_000 },
+  gateway: { port: 9000, waitTimeoutMs: 10_000, requestTimeoutMs: 60_000 },
   admin: { port: 9001 },
   service: {
     instances: 1,

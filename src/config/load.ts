@@ -18,6 +18,7 @@ import { pruneInvalid } from './prune.js';
 import type { SystemConfig } from './types.js';
 import { stripExtensions, validateSchema } from './validate-schema.js';
 import { ConfigSource } from './yaml-source.js';
+import { findInvalidUtf8 } from './utf8.js';
 
 /** Options of {@link parseConfig}. */
 export interface ParseOptions {
@@ -44,6 +45,8 @@ export function parseConfigWithWarnings(text: string, file: string, options: Par
   const checkOptions: CheckOptions = { checkFiles: options.checkFiles ?? true, pathEnv: options.pathEnv ?? process.env.PATH ?? '' };
 
   // --- Parse ---
+  const tooLarge = sizeProblem(Buffer.byteLength(text), file);
+  if (tooLarge) return { ok: false, error: [tooLarge] };
   const parsed = ConfigSource.parse(text, file);
   const diagnostics = [...parsed.diagnostics];
   if (parsed.value === undefined && hasErrors(diagnostics)) return { ok: false, error: sortDiagnostics(diagnostics) };
@@ -64,7 +67,7 @@ export function parseConfigWithWarnings(text: string, file: string, options: Par
     checkPorts(ctx, raw);
     checkRoutes(ctx, raw);
     checkKafka(ctx, raw);
-    checkFaults(ctx, raw);
+    checkFaults(ctx, raw, writtenFaults(value));
     diagnostics.push(...ctx.diagnostics);
   }
   if (hasErrors(diagnostics) || !raw) return { ok: false, error: sortDiagnostics(diagnostics) };
@@ -87,15 +90,43 @@ export async function loadConfig(file: string, options: ParseOptions = {}): Prom
 
 /** Reads `file` and parses it, keeping warnings. */
 export async function loadConfigWithWarnings(file: string, options: ParseOptions = {}): Promise<Result<Loaded, Diagnostic[]>> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? `${file} does not exist` : code === 'EISDIR' ? `${file} is a directory` : `cannot read ${file}: ${(error as Error).message}`;
     return { ok: false, error: [{ severity: 'error', message, file, line: 1, col: 1, hint: 'create it, or pass -f FILE' }] };
   }
-  return parseConfigWithWarnings(text, file, options);
+  const tooLarge = sizeProblem(bytes.length, file);
+  if (tooLarge) return { ok: false, error: [tooLarge] };
+  const invalid = findInvalidUtf8(bytes);
+  if (invalid) {
+    const latin1 = invalid.byte >= 0xa0 ? ` (in Latin-1 it would be '${String.fromCharCode(invalid.byte)}')` : '';
+    const message = `the file is not valid UTF-8: byte 0x${invalid.byte.toString(16).toUpperCase().padStart(2, '0')}${latin1}`;
+    return { ok: false, error: [{ severity: 'error', message, file, line: invalid.line, col: invalid.col, length: 1, hint: 'save the file as UTF-8 (most editors offer it in "Save as" or the status bar)' }] };
+  }
+  return parseConfigWithWarnings(bytes.toString('utf8'), file, options);
+}
+
+/**
+ * A config file larger than this is refused before it is parsed: a system of 100 services
+ * takes a few kilobytes, and parsing megabytes of YAML takes seconds during which Ctrl-C
+ * cannot be answered.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+function sizeProblem(bytes: number, file: string): Diagnostic | undefined {
+  if (bytes <= MAX_CONFIG_BYTES) return undefined;
+  const mib = (bytes / (1024 * 1024)).toFixed(1);
+  return { severity: 'error', message: `the file is ${mib} MiB; devmode reads config files up to 1 MiB`, file, line: 1, col: 1, hint: 'a system of 100 services takes a few kilobytes: is this the right file?' };
+}
+
+/** Each fault rule's keys as written (before pruning), by index. */
+function writtenFaults(value: unknown): string[][] {
+  const faults = value !== null && typeof value === 'object' ? (value as { faults?: unknown }).faults : undefined;
+  if (!Array.isArray(faults)) return [];
+  return faults.map((rule: unknown) => (rule !== null && typeof rule === 'object' ? Object.keys(rule) : []));
 }
 
 /** Each service's keys as written (before pruning), by service name. */

@@ -136,6 +136,7 @@ export const ConfigSchema = Type.Object(
           host: Type.Optional(Host),
           port: Type.Optional(Port('Listen port (default 9000, probing past a busy one).')),
           wait_timeout: Type.Optional(Duration('How long a request for a starting or reloading service waits before 503 (default 10s).')),
+          request_timeout: Type.Optional(Duration('How long a client may take to send a whole request (headers and body) before a 408 (default 60s).')),
         },
         { additionalProperties: false, title: 'gateway', description: 'The one way in from outside.' },
       ),

@@ -35,6 +35,8 @@ export interface ListenerConfig {
 export interface GatewayConfig extends ListenerConfig {
   /** how long a request for a starting/reloading service waits before 503 */
   readonly waitTimeoutMs: number;
+  /** how long a client may take to send a whole request (headers and body) before a 408 */
+  readonly requestTimeoutMs: number;
 }
 
 export type ServiceConfig = ManagedServiceConfig | UnmanagedServiceConfig;

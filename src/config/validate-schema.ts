@@ -73,13 +73,16 @@ function describeError({ error, union }: LeafError, source: ConfigSource, root: 
   if (path.length === 0) {
     return source.diag(path, 'value', `the file must be a mapping of keys (services:, gateway:, ...), got ${show(error.value)}`, 'see docs/config.md');
   }
+  if (path.length === 1 && path[0] === 'services' && error.value === null) {
+    return source.diag(path, 'key', "'services' is empty", "declare at least one service under it, e.g. 'web: { command: node server.js }' indented below 'services:'");
+  }
   if (path[0] === 'services' && path.length === 2 && error.value === null) {
     return source.diag(path, 'key', `service '${key}' is empty`, "give it a 'command' (or a 'url')");
   }
   // A mismatch of the union's chosen alternative itself (e.g. a duration string that does
   // not parse) reads better in the union's words than in the alternative's.
   const schema = union && union.path === error.path ? union.schema : error.schema;
-  return source.diag(path, 'value', `'${nameOf(path)}' must be ${expectedOf(schema)}, got ${show(error.value)}`, hintFor(schema, error.value));
+  return source.diag(path, 'value', `'${nameOf(path)}' must be ${expectedOf(schema)}, got ${show(error.value)}`, hintFor(schema, error.value, nameOf(path)));
 }
 
 /** The phrase for "must be ...": the schema's own `expected`, else from its kind. */
@@ -115,13 +118,42 @@ function literalsOf(schema: TSchema): string[] | undefined {
   return variants.map((v) => String((v as { const?: unknown }).const));
 }
 
-function hintFor(schema: TSchema, value: unknown): string | undefined {
+/** Numbers people write as words. */
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** Duration units as people write them in words, with ours. */
+const DURATION_WORDS: readonly (readonly [RegExp, string])[] = [
+  [/^(ms|msecs?|millis(econds?)?|milliseconds?)$/, 'ms'],
+  [/^(s|secs?|seconds?)$/, 's'],
+  [/^(m|mins?|minutes?)$/, 'm'],
+  [/^(h|hrs?|hours?)$/, 'h'],
+];
+
+function hintFor(schema: TSchema, value: unknown, key: string): string | undefined {
+  const expected = (schema as { expected?: string }).expected ?? '';
   const literals = literalsOf(schema);
+  // YAML 1.1 habits: `restart: yes` means "restart"; the policy that says so is 'always'.
+  if (literals?.includes('always') && (value === true || (typeof value === 'string' && /^(yes|y|true|on)$/i.test(value)))) {
+    return "write 'always' (or 'on-failure' to restart only after a crash)";
+  }
+  if (literals?.includes('no') && value === false) return "write 'no' in quotes: \"no\" (unquoted, some YAML readers take it for false)";
   if (literals && typeof value === 'string') {
     const close = suggest(value, literals);
     return close === undefined ? undefined : `did you mean '${close}'?`;
   }
+  if (expected.startsWith('a duration') && typeof value === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(value);
+    const unit = m && DURATION_WORDS.find(([re]) => re.test(m[2]!.toLowerCase()))?.[1];
+    return m && unit ? `write ${m[1]}${unit}` : 'write a number and a unit, like 500ms, 10s or 2m';
+  }
+  if (expected.startsWith('a duration') && typeof value === 'number' && value < 0) return 'a duration cannot be negative';
+  if (expected.startsWith('a port') && typeof value === 'number') {
+    return "a port is 1 to 65535; 0 lets devmode pick any free port, and leaving 'port' out gives a stable port derived from the names";
+  }
   const numeric = schema[Kind] === 'Integer' || schema[Kind] === 'Number';
+  if (numeric && typeof value === 'string' && NUMBER_WORDS.includes(value.trim().toLowerCase())) {
+    return `write the number: ${key}: ${NUMBER_WORDS.indexOf(value.trim().toLowerCase())}`;
+  }
   if (numeric && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
     return `write ${value.trim()} without quotes`;
   }

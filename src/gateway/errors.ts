@@ -26,6 +26,29 @@ export function methodNotAllowed(method: string, path: string, allowed: readonly
   return { status: 405, body: { error: `${method} is not routed for ${path}; routed methods: ${allowed.join(', ')}`, allowed }, headers: { allow: allowed.join(', ') } };
 }
 
+/** 400: dot segments that climb above the root (`/a/../../etc/passwd`), refused as nginx does. */
+export function pathAboveRoot(path: string): GatewayError {
+  return { status: 400, body: { error: `the path ${path} climbs above the root with '..'`, path } };
+}
+
+/**
+ * What node:http reports about a request it could not read (its clientError), as the
+ * gateway answers it: headers too large (431), not complete in time (408), or malformed (400).
+ */
+export function unreadableRequest(error: NodeJS.ErrnoException, requestTimeoutMs: number): GatewayError {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, body: { error: 'the request headers are too large (at most 16 KiB in all)', hint: 'send less in headers (large cookies?), or put it in the body' } };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        body: { error: `the request did not come in time: it was not complete within ${requestTimeoutMs} ms`, hint: 'send the whole request (headers and body) in time, or raise gateway.request_timeout' },
+      };
+    default:
+      return { status: 400, body: { error: `malformed HTTP request (${error.code ?? error.message})` } };
+  }
+}
+
 /** 502: the service has no ready instance and none is coming (crashed, crash loop, unreachable). */
 export function serviceDown(service: string, reason: string): GatewayError {
   return { status: 502, body: { error: `service '${service}' is unavailable`, service, reason } };

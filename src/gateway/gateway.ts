@@ -10,7 +10,9 @@ import { isNoInstance, pickInstance, withRetry } from '../net/upstream.js';
 import { lazyAbortSignal } from '../net/lazy-signal.js';
 import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
 import { wsClosedEvent, type WsUpgradeResult } from '../net/proxy/ws-proxy.js';
-import { methodNotAllowed, noRoute, notReadyInTime, sendError, sendErrorOnSocket, serviceDown, type GatewayError } from './errors.js';
+import { methodNotAllowed, noRoute, notReadyInTime, pathAboveRoot, sendError, sendErrorOnSocket, serviceDown, unreadableRequest, type GatewayError } from './errors.js';
+import { normalizePath } from './normalize-path.js';
+import { UNROUTED } from '../core/events/index.js';
 import { configRoutes, describeRoute, RouteTable, type Route, type RouteMatch } from './routes.js';
 
 /** Routes that services registered at run time (Lagom ACLs); the locator's Registry provides this. */
@@ -26,6 +28,8 @@ export interface GatewayOptions {
   port: number;
   /** how long a request for a pending service waits before a 503 */
   waitTimeoutMs: number;
+  /** how long a client may take to send a whole request before a 408 (0: no limit; default 60 s) */
+  requestTimeoutMs?: number;
   /** services and their routes, in declaration order (a ServiceConfig fits) */
   services: readonly { name: string; routes: readonly RouteConfig[] }[];
   resolver: InstanceResolver;
@@ -67,12 +71,27 @@ export class Gateway {
     this.#options = options;
     this.#configRoutes = options.services.flatMap((s) => configRoutes(s.name, s.routes));
     this.#table = new RouteTable(this.#configRoutes);
-    this.#server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => void this.#onRequest(req, res));
+    const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.#server = http.createServer(
+      {
+        keepAliveTimeout: 30_000,
+        // node:http answers an incomplete request after requestTimeout (headers after
+        // headersTimeout, which may not exceed it), checked every connectionsCheckingInterval
+        // (30 s by default: a 60 s limit then fired after 67 to 97 s).
+        requestTimeout: requestTimeoutMs,
+        headersTimeout: requestTimeoutMs > 0 ? Math.min(requestTimeoutMs, 60_000) : 60_000,
+        connectionsCheckingInterval: Math.max(100, Math.min(1_000, requestTimeoutMs / 4 || 1_000)),
+      },
+      (req, res) => void this.#onRequest(req, res),
+    );
     this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.#onUpgrade(req, socket, head));
-    // Malformed requests get a 400 from node:http; the socket error must not crash us.
-    this.#server.on('clientError', (_error, socket: Duplex) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
+    // A request node:http cannot read (too large headers, too slow, malformed) gets a JSON
+    // answer like every other of the gateway's own; the socket error must not crash us.
+    this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      // As node:http does by default: no second answer after one has begun on this connection.
+      const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (!socket.writable || current?.headersSent) return void socket.destroy();
+      sendErrorOnSocket(socket, unreadableRequest(error, requestTimeoutMs));
     });
     this.#listener = new HttpListener(this.#server);
   }
@@ -129,8 +148,7 @@ export class Gateway {
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
-    const match = this.#table.match(method, url);
+    const url = normalizePath(req.url ?? '/');
     // Every call gets a W3C trace context (the caller's trace continued, or a new one), so
     // the calls and Kafka messages it causes can be linked (services forward the header).
     const traceparent = this.#traces.next(req.headers.traceparent);
@@ -144,7 +162,7 @@ export class Gateway {
         caller: { service: 'gateway', instance: null },
         callee: { service, instance },
         method,
-        path: url,
+        path: url ?? req.url ?? '/',
         status,
         durationMs: performance.now() - started,
         requestBytes,
@@ -160,8 +178,10 @@ export class Gateway {
       exchange(service, null, error.status, 0, bytes, error.body.error);
     };
 
-    if (!match) return answer('gateway', noRoute(method, url.split('?')[0] ?? url, this.#table.routes));
-    if ('allowed' in match) return answer('gateway', methodNotAllowed(method, url, match.allowed));
+    if (url === null) return answer(UNROUTED, pathAboveRoot((req.url ?? '/').split('?')[0] ?? '/'));
+    const match = this.#table.match(method, url);
+    if (!match) return answer(UNROUTED, noRoute(method, url.split('?')[0] ?? url, this.#table.routes));
+    if ('allowed' in match) return answer(UNROUTED, methodNotAllowed(method, url, match.allowed));
 
     const service = match.route.service;
     const capture = this.#options.capture;
@@ -189,7 +209,8 @@ export class Gateway {
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
+    const url = normalizePath(req.url ?? '/');
+    if (url === null) return sendErrorOnSocket(socket, pathAboveRoot((req.url ?? '/').split('?')[0] ?? '/'));
     const match: RouteMatch | { allowed: string[] } | undefined = this.#table.match(method, url);
     if (!match) return sendErrorOnSocket(socket, noRoute(method, url, this.#table.routes));
     if ('allowed' in match) return sendErrorOnSocket(socket, methodNotAllowed(method, url, match.allowed));

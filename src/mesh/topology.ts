@@ -1,5 +1,5 @@
 import type { TopologyView } from '../core/contracts.js';
-import type { DevmodeEvent } from '../core/events/index.js';
+import { UNROUTED, type DevmodeEvent } from '../core/events/index.js';
 
 type Kind = TopologyView['observed'][number]['kind'];
 
@@ -33,7 +33,9 @@ export class Topology {
   observe(event: DevmodeEvent): void {
     switch (event.type) {
       case 'http.exchange':
-        // An exchange devmode answered without reaching the callee still shows the caller's intent.
+        // An exchange devmode answered without reaching the callee still shows the caller's
+        // intent; one that matched no route has no callee to show.
+        if (event.callee.service === UNROUTED) break;
         this.#add(event.caller.service, event.callee.service, 'http');
         break;
       case 'ws.opened':

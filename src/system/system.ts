@@ -111,7 +111,9 @@ export class System {
     });
     this.control = new SystemCommands({
       services: () => this.#registered().map((s) => ({ name: s.name, kind: s.kind, url: s.kind === 'unmanaged' ? (s.instances[0]?.url ?? null) : null })),
-      restart: (s) => this.#command(s, () => this.#restart(s)),
+      // not through #command: a service whose first build failed has no instances yet, and
+      // restart is how it is built and started by hand
+      restart: (s) => this.#restart(s),
       stop: (s) => this.#command(s, () => this.#supervisor.stopService(s)),
       start: (s) => this.#command(s, () => this.#supervisor.startService(s)),
       faults: () => this.#faults,
@@ -175,6 +177,7 @@ export class System {
       host: config.gateway.host,
       port: plan.gateway,
       waitTimeoutMs: config.gateway.waitTimeoutMs,
+      requestTimeoutMs: config.gateway.requestTimeoutMs,
       services: config.services,
       resolver: this.#registry,
       publish,
@@ -231,29 +234,12 @@ export class System {
         failures.push({ service: service.name, instance: 0, message: `${service.name} was not started: a dependency (${service.dependsOn.join(', ')}) did not become ready`, lastLines: [] });
         return false;
       }
-      if (service.build) {
-        const { BuildRunner } = await import('../watch/index.js');
-        const built = await new BuildRunner({ command: service.build, cwd: service.cwd, env: this.#options.env as Record<string, string> }).run();
-        if (!built.ok) {
-          publish({ type: 'build.failed', service: service.name, output: built.output, exitCode: built.exitCode, ts: Date.now() });
-          failures.push({ service: service.name, instance: 0, message: `${service.name}: build failed (${service.build})`, lastLines: built.output.split('\n') });
-          return false;
-        }
+      const built = await this.#build(service);
+      if (built !== null) {
+        failures.push({ service: service.name, instance: 0, message: `${service.name}: build failed (${service.build})`, lastLines: built.split('\n') });
+        return false;
       }
-      const ports = plan.instances.get(service.name) ?? [];
-      const slots = ports.map((port, instance) =>
-        this.#supervisor.startInstance({
-          ref: { service: service.name, instance },
-          command: service.command,
-          cwd: service.cwd,
-          host,
-          port,
-          env: (p) => this.#environment(service, instance, p),
-          readiness: service.readiness,
-          restart: service.restart,
-          stopGraceMs: service.stopGraceMs,
-        }),
-      );
+      const slots = this.#launch(service);
       startedOf.get(service.name)?.resolve(true);
       const results = await Promise.all(slots.map((slot) => this.#awaitReady(service, slot)));
       for (const r of results) if (r) failures.push(r);
@@ -275,7 +261,7 @@ export class System {
     if (this.#options.watch !== false && !this.#stopping) {
       // Loaded only now: file watching is not needed to get the system up (start-up time).
       const { HotReload } = await import('../watch/index.js');
-      this.#hotReload = new HotReload({ config, publish, reload: (service) => this.#reload(service), ...(this.#options.poll !== undefined ? { poll: this.#options.poll } : {}) });
+      this.#hotReload = new HotReload({ config, publish, reload: (service) => this.#reload(service), serving: (service) => this.#supervisor.slots(service).length > 0, ...(this.#options.poll !== undefined ? { poll: this.#options.poll } : {}) });
       await this.#hotReload.start();
     }
     if (failures.length === 0) {
@@ -285,6 +271,44 @@ export class System {
       publish({ type: 'system.notice', level: 'error', source: 'devmode', message: `not every service became ready (${names}):\n${describeFailures(failures)}`, ts: Date.now() });
     }
     return failures;
+  }
+
+  /** Runs the service's build step, if any, publishing a failure; null when it succeeded. */
+  async #build(service: ManagedServiceConfig): Promise<string | null> {
+    if (!service.build) return null;
+    const { BuildRunner } = await import('../watch/index.js');
+    const built = await new BuildRunner({ command: service.build, cwd: service.cwd, env: this.#options.env as Record<string, string> }).run();
+    if (built.ok) return null;
+    this.#bus.publish({ type: 'build.failed', service: service.name, output: built.output, exitCode: built.exitCode, serving: this.#supervisor.slots(service.name).length > 0, ts: Date.now() });
+    return built.output;
+  }
+
+  /** Starts every instance of a service on its planned ports (spawns now; wait with whenReady). */
+  #launch(service: ManagedServiceConfig): InstanceSlot[] {
+    const ports = this.#plan?.instances.get(service.name) ?? [];
+    return ports.map((port, instance) =>
+      this.#supervisor.startInstance({
+        ref: { service: service.name, instance },
+        command: service.command,
+        cwd: service.cwd,
+        host: '127.0.0.1',
+        port,
+        env: (p) => this.#environment(service, instance, p),
+        readiness: service.readiness,
+        restart: service.restart,
+        stopGraceMs: service.stopGraceMs,
+      }),
+    );
+  }
+
+  /**
+   * Starts a service that has no instances yet (its first build failed, or a dependency did
+   * not become ready): a fix, or `devmode restart`, brings it up like any start.
+   */
+  async #firstStart(service: ManagedServiceConfig): Promise<void> {
+    const results = await Promise.all(this.#launch(service).map((slot) => this.#awaitReady(service, slot)));
+    const failed = results.filter((r): r is StartFailure => r !== null);
+    if (failed.length > 0) throw new Error(failed.map((f) => f.message).join('; '));
   }
 
   /** Waits for a slot's first readiness; a crash loop or the readiness timeout is a failure. */
@@ -334,6 +358,8 @@ export class System {
     const service = this.#config.services.find((s): s is ManagedServiceConfig => s.kind === 'managed' && s.name === name);
     if (!service || !this.#plan) return;
     const slots = this.#supervisor.slots(name);
+    // Nothing runs yet (the first build failed): the build just passed, so start it.
+    if (slots.length === 0) return this.#firstStart(service);
     if (service.reload === 'restart') {
       this.#registry.markPending(name, 'restarting after a change');
       try {
@@ -350,13 +376,28 @@ export class System {
     }
   }
 
-  /** Restarts every instance of a service (control.restart). */
-  async #restart(service: string): Promise<void> {
-    this.#registry.markPending(service, 'restarting');
+  /**
+   * Restarts every instance of a service (control.restart); a service that never started
+   * (its first build failed) is built and started. Rejects with the user's words (a
+   * CommandRefusedError) when it does not come back.
+   */
+  async #restart(name: string): Promise<void> {
+    if (this.#stopping) throw new CommandRefusedError('devmode is stopping', 'start it again with devmode up', 503);
+    const service = this.#config.services.find((s): s is ManagedServiceConfig => s.kind === 'managed' && s.name === name);
+    if (!service) throw new CommandRefusedError(`${name} is not a service devmode starts`, 'see devmode status', 404);
+    this.#registry.markPending(name, 'restarting');
     try {
-      await this.#supervisor.restart(service);
+      if (this.#supervisor.slots(name).length > 0) await this.#supervisor.restart(name);
+      else {
+        const buildOutput = await this.#build(service);
+        if (buildOutput !== null) throw new Error(`build failed (${service.build}):\n${buildOutput.trimEnd()}`);
+        await this.#firstStart(service);
+      }
+    } catch (error) {
+      if (error instanceof CommandRefusedError) throw error;
+      throw new CommandRefusedError(`${name} did not come back: ${error instanceof Error ? error.message : String(error)}`, `see its output with: devmode logs ${name}`, 503);
     } finally {
-      this.#registry.clearPending(service);
+      this.#registry.clearPending(name);
     }
   }
 

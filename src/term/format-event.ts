@@ -1,13 +1,18 @@
 import type { DevmodeEvent, InstanceRef } from '../core/events/index.js';
 import { paint, serviceColor, stripAnsi, type Style } from './colors.js';
 import { clientProblemText } from '../util/client-problem-text.js';
+import { terminalSafeDeep } from '../util/terminal-safe.js';
+
+/** Fields that carry a service's output: its colours are kept (the rest is escaped). */
+const OUTPUT_FIELDS: ReadonlySet<string> = new Set(['line', 'output', 'message', 'reason']);
 
 /**
  * Turns one event into the line the plain printer shows, or null for events that are
  * not worth a line (per-request traffic, broker appends). Pure: the same event and
  * style always give the same text.
  */
-export function formatEvent(event: DevmodeEvent, style: Style, prefixWidth: number): string | null {
+export function formatEvent(untrusted: DevmodeEvent, style: Style, prefixWidth: number): string | null {
+  const event = terminalSafeDeep(untrusted, OUTPUT_FIELDS);
   switch (event.type) {
     case 'log':
       return prefix(style, label(event.ref), event.ref.service, prefixWidth) + (style.enabled ? event.line : stripAnsi(event.line));
@@ -20,7 +25,7 @@ export function formatEvent(event: DevmodeEvent, style: Style, prefixWidth: numb
     case 'reload.failed':
       return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `reload failed: ${event.reason}; the previous version keeps serving`);
     case 'build.failed': {
-      const head = prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `build failed (exit ${event.exitCode ?? 'signal'}); the previous version keeps serving:`);
+      const head = prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `build failed (exit ${event.exitCode ?? 'signal'}); ${event.serving ? 'the previous version keeps serving' : 'nothing runs until a build succeeds'}:`);
       const body = event.output
         .trimEnd()
         .split('\n')

@@ -9,6 +9,8 @@ export interface HotReloadOptions {
   publish(event: DevmodeEvent): void;
   /** system/'s swap (or restart) of one service; see ReloadQueueOptions.reload */
   reload(service: string, trigger: string): Promise<void>;
+  /** whether a version of the service runs (see ReloadQueueOptions.serving) */
+  serving?(service: string): boolean;
   /** poll the file system instead of native events (`true` = every 100 ms, or an interval in ms) */
   poll?: boolean | number;
   /** quiet period that ends a burst of changes (default 50 ms) */
@@ -42,6 +44,7 @@ export class HotReload {
     this.#queue = new ReloadQueue({
       publish: options.publish,
       reload: options.reload,
+      ...(options.serving ? { serving: options.serving } : {}),
       builder: (name) => this.#builders.get(name),
     });
     for (const service of services) {

@@ -17,6 +17,8 @@ export interface ReloadQueueOptions {
    * the user) when it did not become ready and the old one keeps serving.
    */
   reload(service: string, trigger: string): Promise<void>;
+  /** whether a version of the service runs (a failed build then leaves it serving); default yes */
+  serving?(service: string): boolean;
   /** the service's build step, or undefined when it has none */
   builder(service: string): Builder | undefined;
   now?: () => number;
@@ -141,7 +143,7 @@ export class ReloadQueue {
     if (result.ok) return this.#reload(service, state.job);
     this.#set(service, { id: 'idle' });
     if (!result.cancelled) {
-      this.#options.publish({ type: 'build.failed', service, output: result.output, exitCode: result.exitCode, ts: this.#now() });
+      this.#options.publish({ type: 'build.failed', service, output: result.output, exitCode: result.exitCode, serving: this.#options.serving?.(service) ?? true, ts: this.#now() });
     }
   }
 

@@ -138,7 +138,9 @@ export class AdminClient {
     if (status >= 400) {
       const e = json as { error?: unknown; hint?: unknown };
       if (typeof e.error !== 'string') throw this.#notDevmode(status);
-      throw new AdminRequestError(status, `${e.error}${typeof e.hint === 'string' ? ` (${e.hint})` : ''}`, 1, typeof e.hint === 'string' ? e.hint : undefined);
+      // A name that does not exist or a bad argument is the command line's mistake: exit 2.
+      const usage = status === 400 || status === 404;
+      throw new AdminRequestError(status, `${e.error}${typeof e.hint === 'string' ? ` (${e.hint})` : ''}`, usage ? 2 : 1, typeof e.hint === 'string' ? e.hint : undefined);
     }
     return json;
   }

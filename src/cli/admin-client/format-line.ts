@@ -2,12 +2,15 @@ import type { DevmodeEvent, Endpoint } from '../../core/events/index.js';
 import { formatEvent } from '../../term/format-event.js';
 import { paint, type Style } from '../../term/colors.js';
 import type { DroppedMarker } from '../../admin/index.js';
+import { terminalSafeDeep } from '../../util/terminal-safe.js';
 
 /**
  * One readable line for `devmode events`: the plain printer's text where it has one, and
  * lines for what it leaves out (traffic, appends), since here the user asked for them.
  */
-export function formatStreamLine(event: DevmodeEvent | DroppedMarker, style: Style, width: number): string {
+export function formatStreamLine(untrusted: DevmodeEvent | DroppedMarker, style: Style, width: number): string {
+  // paths, previews, client ids and topics come from anyone who can reach the system
+  const event = terminalSafeDeep(untrusted);
   if (event.type === 'admin.dropped') return paint(style, 'yellow', `(${event.count} events dropped: this terminal read them too slowly)`);
   const common = formatEvent(event, style, width);
   if (common !== null) return common;

@@ -1,12 +1,15 @@
 import type { SystemSnapshot } from '../../core/contracts.js';
 import { paint, type Style } from '../../term/colors.js';
 import { table } from './table.js';
+import { terminalSafeDeep } from '../../util/terminal-safe.js';
 
 /**
  * `devmode status` as text: the addresses, services and their instances, traffic per edge,
  * topics, consumer groups with lag, and faults. Sections with nothing to show are left out.
  */
-export function renderStatus(s: SystemSnapshot, style: Style): string {
+export function renderStatus(snapshot: SystemSnapshot, style: Style): string {
+  // topic and group names, client ids and paths come from anyone who can reach the system
+  const s = terminalSafeDeep(snapshot);
   const out: string[] = [];
   out.push(`${paint(style, 'bold', s.name || 'devmode')}  gateway ${s.gatewayUrl || '-'}  locator ${s.locatorUrl || '-'}  kafka ${s.kafkaBrokers || '-'}`);
 

@@ -3,6 +3,7 @@ import { checkCommand, findConfigFile, EXIT_CONFIG_ERROR } from '../../config/in
 import { shouldColor } from '../../term/colors.js';
 import type { CliIO } from '../io.js';
 import { parseFlags } from '../run.js';
+import { interruptible } from '../load-config.js';
 
 /** `devmode check [-f FILE]`: validate the config; exit 2 on any mistake. */
 export async function check(args: string[], io: CliIO): Promise<number> {
@@ -19,5 +20,5 @@ export async function check(args: string[], io: CliIO): Promise<number> {
   }
   // Diagnostics name the file as the user sees it from where they ran devmode.
   const shown = io.cwd === process.cwd() ? path.relative(io.cwd, absolute) || absolute : absolute;
-  return checkCommand(shown, { stdout: io.stdout, stderr: io.stderr, color: shouldColor(io.stderr, io.env) });
+  return interruptible(() => checkCommand(shown, { stdout: io.stdout, stderr: io.stderr, color: shouldColor(io.stderr, io.env) }));
 }

@@ -3,6 +3,7 @@ import type { FaultRuleInput, FaultRuleView } from '../../core/contracts.js';
 import type { CliIO } from '../io.js';
 import { UserError } from '../errors.js';
 import { parseFlags } from '../run.js';
+import { terminalSafeDeep } from '../../util/terminal-safe.js';
 import { adminClientFor, adminFlags } from './wait.js';
 
 const USAGE = `usage:
@@ -112,7 +113,9 @@ function durationMs(text: string): number {
   return ms;
 }
 
-function describe(rule: FaultRuleView): string {
+function describe(untrusted: FaultRuleView): string {
+  // a rule's path and id may be anything a client of the admin API sent
+  const rule = terminalSafeDeep(untrusted);
   const where = `${rule.caller} -> ${rule.callee}${rule.path !== '*' ? ` ${rule.path}` : ''}${rule.methods.length ? ` [${rule.methods.join(',')}]` : ''}`;
   return `${rule.id}: ${rule.action} on ${where}${rule.percent < 100 ? ` (${rule.percent}%)` : ''}, ${rule.hits} hit${rule.hits === 1 ? '' : 's'} (${rule.source})`;
 }

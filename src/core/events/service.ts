@@ -46,8 +46,8 @@ export type ServiceEvent =
     }
   /** A burst of file changes started a reload of a service. */
   | { type: 'reload.started'; service: string; trigger: string; files: number; ts: number }
-  /** The build step failed; the running version keeps serving. */
-  | { type: 'build.failed'; service: string; output: string; exitCode: number | null; ts: number }
+  /** The build step failed; `serving`: a running version keeps serving (false when none ever started). */
+  | { type: 'build.failed'; service: string; output: string; exitCode: number | null; serving: boolean; ts: number }
   /** The new version serves; `ms` is from the first change seen to traffic switched. */
   | { type: 'reload.finished'; service: string; ms: number; ts: number }
   /** The new version did not become ready; the old one (if any) keeps serving. */

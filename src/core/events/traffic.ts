@@ -4,6 +4,12 @@ export interface Endpoint {
   instance: number | null;
 }
 
+/**
+ * The callee of a request the gateway could not route (no route, a method not routed, a
+ * path above the root): views show such requests as unrouted, not as a service's errors.
+ */
+export const UNROUTED = '(unrouted)';
+
 export type TrafficEvent =
   /** One completed HTTP exchange. `caller.service` is 'gateway' for outside calls. */
   | {

@@ -1,5 +1,5 @@
 import type { EdgeStatsView, RouteStatsView } from '../../core/contracts.js';
-import type { DevmodeEvent } from '../../core/events/index.js';
+import { UNROUTED, type DevmodeEvent } from '../../core/events/index.js';
 import { routeOf } from './route-key.js';
 import { SlidingWindow } from './sliding-window.js';
 
@@ -47,7 +47,9 @@ export class TrafficStats {
   /** Feeds one event; all but http.exchange and ws.opened are ignored (so it can take the whole Bus). */
   observe(event: DevmodeEvent): void {
     if (event.type === 'http.exchange') {
-      this.record(event.caller.service, event.callee.service, event.method, event.path, event.durationMs, event.status >= 500 || event.error !== undefined);
+      // An unrouted request is answered rightly (404, 405, 400): the client's mistake, not an error.
+      const error = event.callee.service !== UNROUTED && (event.status >= 500 || event.error !== undefined);
+      this.record(event.caller.service, event.callee.service, event.method, event.path, event.durationMs, error);
     } else if (event.type === 'ws.opened') {
       this.record(event.caller.service, event.callee.service, 'WS', event.path, null, false);
     }

@@ -83,6 +83,7 @@ export class NodeHttpForwarder {
         upstream.end();
       } else {
         upstream.on('socket', (socket: Socket) => {
+          readsPastWriteErrors(socket);
           const startBody = () => {
             connected = true;
             if (bodyStarted) return;
@@ -108,6 +109,13 @@ export class NodeHttpForwarder {
 
       upstream.on('response', (response: IncomingMessage) => {
         upRes = response;
+        // The upstream answered and went away before taking the whole body (an early 413):
+        // the rest of the body is read and dropped, so the client is not left hanging.
+        upstream.once('close', () => {
+          if (req.readableEnded) return;
+          req.unpipe(upstream);
+          req.resume();
+        });
         if (res.destroyed) {
           response.destroy();
           return;
@@ -144,6 +152,9 @@ export class NodeHttpForwarder {
 
       upstream.on('error', (error: NodeJS.ErrnoException) => {
         if (upRes) {
+          // A complete answer followed by the upstream's reset (it closed with our body
+          // unread) is still that answer: it is streaming out; only a cut one is a cut.
+          if (upRes.complete) return;
           res.destroy();
           return;
         }
@@ -173,3 +184,43 @@ export class NodeHttpForwarder {
     this.#agent.destroy();
   }
 }
+
+const WRITE_ERRORS_READ_PAST = new Set(['EPIPE', 'ECONNRESET']);
+const readingPastWriteErrors = Symbol('readingPastWriteErrors');
+
+/**
+ * A server may answer before it has read a request's body (an early 401 or 413) and close
+ * the connection: our next body write then fails with EPIPE or ECONNRESET, and node:http
+ * would destroy the socket at once, dropping the answer already waiting in the kernel's
+ * receive buffer (a 502 for the client, where curl straight to the service sees the
+ * answer). So on an upstream socket such a write error is dropped, and the read side
+ * decides: it yields the answer and then its end, or, with no answer, the reset or end
+ * that fails the request as before. The socket is never reused (it is closing anyway).
+ */
+function readsPastWriteErrors(socket: Socket): void {
+  const s = socket as Socket & { [readingPastWriteErrors]?: true; _write: WriteFn; _writev?: WritevFn };
+  if (s[readingPastWriteErrors]) return;
+  s[readingPastWriteErrors] = true;
+  const filter = (cb: (error?: Error | null) => void) => (error?: Error | null) => {
+    if (error && WRITE_ERRORS_READ_PAST.has((error as NodeJS.ErrnoException).code ?? '')) {
+      const request = (s as unknown as { _httpMessage?: { shouldKeepAlive: boolean } })._httpMessage;
+      if (request) request.shouldKeepAlive = false;
+      cb();
+      return;
+    }
+    cb(error);
+  };
+  const write = s._write;
+  s._write = function (chunk, encoding, cb) {
+    write.call(this, chunk, encoding, filter(cb));
+  };
+  const writev = s._writev;
+  if (writev) {
+    s._writev = function (chunks, cb) {
+      writev.call(this, chunks, filter(cb));
+    };
+  }
+}
+
+type WriteFn = (chunk: unknown, encoding: BufferEncoding, cb: (error?: Error | null) => void) => void;
+type WritevFn = (chunks: { chunk: unknown; encoding: BufferEncoding }[], cb: (error?: Error | null) => void) => void;

@@ -55,7 +55,7 @@ describe('HotReload', () => {
       root,
       services: [api, service(root, 'web', {}), service(root, 'legacy', { reload: 'none' })],
       locator: { host: '127.0.0.1', port: 0 },
-      gateway: { host: '127.0.0.1', port: 0, waitTimeoutMs: 1000 },
+      gateway: { host: '127.0.0.1', port: 0, waitTimeoutMs: 1000, requestTimeoutMs: 60_000 },
       admin: { host: '127.0.0.1', port: 0 },
       kafka: {
         mode: 'embedded', host: '127.0.0.1', port: 0, brokers: [], image: '', dataDir: null,

@@ -21,7 +21,7 @@ function diagnose(name: string): Diagnostic[] {
 
 const CASES: readonly (readonly [string, readonly string[]])[] = [
   ['01-yaml-syntax.yaml', [
-    "4:1 error: YAML syntax: all mapping items must start at the same column",
+    "4:4 error: YAML syntax: this key is not aligned with the keys above it",
   ]],
   ['02-unknown-keys.yaml', [
     "3:5 error: unknown key 'comand' in service 'order'",

@@ -99,7 +99,7 @@ describe('valid config', () => {
         },
       ],
       locator: { host: '127.0.0.1', port: 0 },
-      gateway: { host: '0.0.0.0', port: 9100, waitTimeoutMs: 3000 },
+      gateway: { host: '0.0.0.0', port: 9100, waitTimeoutMs: 3000, requestTimeoutMs: 60_000 },
       admin: { host: '127.0.0.1', port: null },
       kafka: {
         mode: 'embedded',
@@ -165,7 +165,7 @@ describe('valid config', () => {
       },
     ]);
     expect(config.locator).toEqual({ host: '127.0.0.1', port: null });
-    expect(config.gateway).toEqual({ host: '127.0.0.1', port: null, waitTimeoutMs: 10_000 });
+    expect(config.gateway).toEqual({ host: '127.0.0.1', port: null, waitTimeoutMs: 10_000, requestTimeoutMs: 60_000 });
     expect(config.admin).toEqual({ host: '127.0.0.1', port: null });
     expect(config.kafka).toEqual({
       mode: 'auto',

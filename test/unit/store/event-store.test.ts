@@ -66,7 +66,7 @@ describe('EventStore: services and instances', () => {
     const { bus, store } = make();
     bus.publish({ type: 'reload.started', service: 'order', trigger: 'src/a.js', files: 2, ts: 10 });
     expect(store.getSnapshot().services[0]).toMatchObject({ activity: 'reloading', lastReload: { trigger: 'src/a.js', files: 2, outcome: 'running' } });
-    bus.publish({ type: 'build.failed', service: 'order', output: 'error TS1005', exitCode: 2, ts: 20 });
+    bus.publish({ type: 'build.failed', service: 'order', output: 'error TS1005', exitCode: 2, serving: true, ts: 20 });
     expect(store.getSnapshot().services[0]).toMatchObject({ activity: 'build-failed', lastReload: { trigger: 'src/a.js', outcome: 'build-failed', buildOutput: 'error TS1005' } });
     bus.publish({ type: 'reload.started', service: 'order', trigger: 'src/a.js', files: 1, ts: 30 });
     bus.publish({ type: 'reload.finished', service: 'order', ms: 210, ts: 240 });

@@ -1,0 +1,99 @@
+/**
+ * Closing the terminal under a running `devmode up` (a closed tab, a dropped SSH session):
+ * the pseudo-terminal hangs up (SIGHUP) and every later write to it fails with EIO. devmode
+ * stops as on SIGHUP, without an "internal error" and without Node aborting on its way out,
+ * and nothing it started is left. The terminal is a real one (Python's pty module), and a
+ * pipe whose reader goes away (EPIPE) is the same case.
+ */
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { DEVMODE, FIXTURES, FREE_PORTS, tempProject } from '../helpers/devmode-rig.js';
+import { killGroupQuietly, waitForPidsGone } from '../helpers/processes.js';
+
+const WEB = path.join(FIXTURES, 'e2e/web.mjs');
+const PTY_RUN = path.join(FIXTURES, 'e2e/pty-run.py');
+
+function project(name: string): string {
+  return tempProject({
+    'devmode.yaml': `
+name: ${name}-${process.pid}
+services:
+  web:
+    command: node ${WEB}
+    routes: [/web/**]
+  chatty:
+    command: node -e "setInterval(() => console.log('tick ' + Date.now()), 10)"
+    readiness: none
+${FREE_PORTS}`,
+  });
+}
+
+describe('a closed terminal', () => {
+  it('stops devmode as SIGHUP does: no internal error, no abort, nothing left', async () => {
+    const dir = project('pty');
+    const errFile = path.join(dir, 'devmode-stderr.txt');
+    const child = spawn('python3', [PTY_RUN, errFile, process.execPath, DEVMODE, 'up'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+      detached: true,
+    });
+    onTestFinished(() => killGroupQuietly(child.pid));
+    let out = '';
+    const seen = (re: RegExp, timeoutMs: number) =>
+      new Promise<RegExpMatchArray>((resolve, reject) => {
+        const check = () => {
+          const m = out.match(re);
+          if (m) {
+            clearTimeout(timer);
+            child.stdout!.off('data', check);
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms:\n${out.slice(-3000)}\n--- stderr ---\n${readFileSync(errFile, 'utf8')}`)), timeoutMs);
+        child.stdout!.on('data', check);
+        check();
+      });
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    await seen(/ready in \d+ ms/, 30_000);
+    await seen(/chatty\.0 +\| tick/, 10_000);
+    const pids = [...out.matchAll(/starting \(pid (\d+)/g)].map((m) => Number(m[1]));
+    expect(pids).toHaveLength(2);
+
+    child.stdin!.write('close\n');
+    const ended = await seen(/^(exit|signal): (\d+)/m, 15_000);
+    const stderr = readFileSync(errFile, 'utf8');
+    expect(stderr).not.toMatch(/internal error|Assertion failed|EIO/);
+    expect(ended[0]).toMatch(/^exit: /);
+    await waitForPidsGone(pids, 10_000);
+  }, 90_000);
+
+  it('stops devmode when its output pipe is closed (EPIPE) and then SIGHUP comes', async () => {
+    const dir = project('pipe');
+    const child = spawn(process.execPath, [DEVMODE, 'up'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    onTestFinished(() => killGroupQuietly(child.pid));
+    let out = '';
+    let err = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`devmode not ready:\n${out}\n${err}`)), 30_000);
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (/ready in \d+ ms/.test(out) && /chatty\.0 +\| tick/.test(out)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const pids = [...out.matchAll(/starting \(pid (\d+)/g)].map((m) => Number(m[1]));
+    child.stdout!.destroy(); // the reader goes away: devmode's next write fails with EPIPE
+    setTimeout(() => child.kill('SIGHUP'), 200);
+    const result = await Promise.race([exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`devmode did not stop:\n${err}`)), 15_000))]);
+    expect(err).not.toMatch(/internal error|EPIPE/);
+    expect(result.signal).toBeNull();
+    await waitForPidsGone(pids, 10_000);
+  }, 90_000);
+});
