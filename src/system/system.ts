@@ -177,6 +177,7 @@ export class System {
       faults,
       capture: this.capture,
       externalCaller: this.#options.externalCaller,
+      reserved: plan.reserved,
     }));
     await Promise.all([
       this.#watchdog.start(),
