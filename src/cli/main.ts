@@ -4,6 +4,7 @@
  */
 import { runCli } from './run.js';
 import { isUserError } from './errors.js';
+import { describeMachineLimit } from '../net/machine-limits.js';
 
 const controller = new AbortController();
 let signals = 0;
@@ -22,7 +23,9 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 process.on('uncaughtException', (error) => {
-  process.stderr.write(`devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
+  // A limit of the machine (EMFILE, say) met by a socket of any part is the user's to raise, not a bug.
+  const limit = describeMachineLimit(error);
+  process.stderr.write(limit ? `devmode: ${limit}\n` : `devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
   crashed = true;
   process.exitCode = 70;
   controller.abort('error');
@@ -37,6 +40,9 @@ try {
   if (isUserError(error)) {
     process.stderr.write(`devmode: ${error.message}\n`);
     process.exitCode = error.exitCode ?? 1;
+  } else if (describeMachineLimit(error)) {
+    process.stderr.write(`devmode: ${describeMachineLimit(error)}\n`);
+    process.exitCode = 1;
   } else {
     process.stderr.write(`devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 70;

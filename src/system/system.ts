@@ -11,6 +11,7 @@ import { Registry } from '../locator/registry.js';
 import { LocatorServer } from '../locator/server.js';
 import { BodyCapture, FaultTable, Topology, TrafficStats } from '../mesh/index.js';
 import { HttpProxy } from '../net/proxy/index.js';
+import { describeMachineLimit } from '../net/machine-limits.js';
 import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js';
 import type { HotReload } from '../watch/index.js';
 import { instanceEnvironment, type SystemAddresses } from './environment.js';
@@ -378,6 +379,8 @@ export class System {
 
 function rethrowAsStartError(error: unknown): never {
   if (error instanceof SystemStartError) throw error;
+  const limit = describeMachineLimit(error);
+  if (limit) throw new SystemStartError(limit);
   const message = error instanceof Error ? error.message : String(error);
   const userError = typeof error === 'object' && error !== null && (error as { userError?: boolean }).userError;
   if (userError || /in use|EADDRINUSE|cannot|could not/i.test(message)) throw new SystemStartError(message);
