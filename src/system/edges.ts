@@ -4,7 +4,7 @@ import type { InstanceResolver } from '../core/contracts.js';
 import type { BodyCapture, FaultTable } from '../mesh/index.js';
 import { MeshEdge } from '../mesh/index.js';
 import { LoopbackPlan, loopbackBlockRouted } from '../net/loopback.js';
-import { allocatePort, derivePort } from '../net/ports.js';
+import { derivePort, nextProbe } from '../net/ports.js';
 import type { HttpProxy } from '../net/proxy/index.js';
 
 export interface SystemEdgesOptions {
@@ -21,6 +21,9 @@ export interface SystemEdgesOptions {
   /** one edge per caller instance and peer, on 127.0.0.1 (default: where 127/8 is not all loopback) */
   perCaller?: boolean;
 }
+
+/** Busy ports an edge tries past its stable one before taking any port the OS gives. */
+const PORT_ATTEMPTS = 64;
 
 /** What an edge is for: a callee (one instance of it for CLUSTER_PEERS) and who calls it. */
 interface EdgePlan {
@@ -63,32 +66,59 @@ export class SystemEdges {
   }
 
   async start(): Promise<void> {
-    const plans = this.#plans();
+    // All at once: binding is the probe (a busy port moves an edge to the next one), so the
+    // start does not grow with a round of probes per edge.
+    const started = await Promise.allSettled(
+      [...this.#plans()].map(async ([key, plan]) => {
+        const edge = await this.#open(plan);
+        this.#byKey.set(key, edge);
+        if (this.#stopped) await edge.stop(); // stop() came while it was opening
+      }),
+    );
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Opens a plan's edge on its stable port, or the next free one after it. */
+  async #open(plan: EdgePlan): Promise<MeshEdge> {
     const o = this.#options;
-    const host = this.#perCaller ? '127.0.0.1' : '0.0.0.0';
-    for (const [key, plan] of plans) {
-      if (this.#stopped) return;
-      const preferred = this.#perCaller ? 0 : derivePort(o.config.name, `mesh/${plan.callee}`, plan.portIndex);
-      const port = await allocatePort({ preferred, fixed: false, host, reserved: o.reserved, wanted: `the mesh edge to ${plan.callee}` });
-      const single = this.#perCaller ? [...plan.callers.values()][0] : undefined;
-      this.#byKey.set(
-        key,
-        new MeshEdge({
-          ...(single ? { caller: single } : { callers: plan.callers }),
-          callee: plan.callee,
-          ...(plan.calleeInstance !== undefined ? { calleeInstance: plan.calleeInstance } : {}),
-          resolver: o.resolver,
-          publish: o.publish,
-          proxy: o.proxy,
-          waitTimeoutMs: o.config.gateway.waitTimeoutMs,
-          faults: o.faults,
-          capture: o.capture,
-          host,
-          port,
-        }),
-      );
+    const make = (port: number) =>
+      new MeshEdge({
+        ...(this.#perCaller ? { caller: [...plan.callers.values()][0]! } : { callers: plan.callers }),
+        callee: plan.callee,
+        ...(plan.calleeInstance !== undefined ? { calleeInstance: plan.calleeInstance } : {}),
+        resolver: o.resolver,
+        publish: o.publish,
+        proxy: o.proxy,
+        waitTimeoutMs: o.config.gateway.waitTimeoutMs,
+        faults: o.faults,
+        capture: o.capture,
+        host: this.#perCaller ? '127.0.0.1' : '0.0.0.0',
+        port,
+      });
+    if (this.#perCaller) {
+      const edge = make(0);
+      await edge.start();
+      return edge;
     }
-    await Promise.all([...this.#byKey.values()].map((e) => e.start()));
+    const preferred = derivePort(o.config.name, `mesh/${plan.callee}`, plan.portIndex);
+    let port = preferred;
+    for (let attempt = 0; attempt < PORT_ATTEMPTS && !this.#stopped; attempt++) {
+      while (o.reserved.has(port)) port = nextProbe(port, preferred);
+      o.reserved.add(port); // taken before the await: no other edge tries it meanwhile
+      const edge = make(port);
+      try {
+        await edge.start();
+        return edge;
+      } catch (error) {
+        if ((error as { cause?: NodeJS.ErrnoException }).cause?.code !== 'EADDRINUSE') throw error;
+        port = nextProbe(port, preferred);
+      }
+    }
+    const edge = make(0);
+    await edge.start();
+    o.reserved.add(edge.port);
+    return edge;
   }
 
   async stop(): Promise<void> {

@@ -122,6 +122,7 @@ export class System {
 
     // --- Ports: all chosen first, so every environment can name every address ---
     const plan = (this.#plan = await planPorts(config).catch(rethrowAsStartError));
+    const tPorts = performance.now();
     const host = '127.0.0.1';
 
     // --- Infrastructure, in parallel: watchdog, broker, locator, gateway ---
@@ -188,6 +189,7 @@ export class System {
       this.#admin.start(),
       edges.start(),
     ]).catch(rethrowAsStartError);
+    const setup = { portsMs: tPorts - t0, listenersMs: performance.now() - tPorts, edges: edges.listeners };
     this.#externalUrls = edges.external();
 
     this.#addresses = {
@@ -265,7 +267,7 @@ export class System {
       await this.#hotReload.start();
     }
     if (failures.length === 0) {
-      publish({ type: 'system.ready', gatewayUrl: this.#gateway.url, ms: performance.now() - t0, ts: Date.now() });
+      publish({ type: 'system.ready', gatewayUrl: this.#gateway.url, ms: performance.now() - t0, setup, ts: Date.now() });
     } else {
       const names = [...new Set(failures.map((f) => f.service))].join(', ');
       publish({ type: 'system.notice', level: 'error', source: 'devmode', message: `not every service became ready (${names}):\n${describeFailures(failures)}`, ts: Date.now() });
