@@ -9,12 +9,12 @@ import { readFileSync } from 'node:fs';
 export function describeMachineLimit(error: unknown): string | null {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, syscall } = e as NodeJS.ErrnoException;
-    const during = syscall ? ` (${syscall}${addressOf(e)})` : '';
+    const during = syscall ? ` at ${syscall}${addressOf(e)}` : '';
     switch (code) {
       case 'EMFILE': {
-        const limit = openFilesLimit();
+        const limit = OPEN_FILES;
         const now = limit ? `: the limit is ${limit.soft}${limit.hard !== limit.soft ? `, at most ${limit.hard}` : ''}` : '';
-        return `devmode reached the limit on open files per process (EMFILE${now}, see \`ulimit -n\`)${during}; raise it in the shell that starts devmode (\`ulimit -n ${limit?.hard && limit.hard !== 'unlimited' ? limit.hard : 65536}\`) or run fewer services or instances`;
+        return `reached the limit on open files per process (EMFILE${now}, see \`ulimit -n\`)${during}; raise it in the shell that starts devmode (${raiseHint(limit)}) or run fewer services or instances`;
       }
       case 'ENFILE':
         return `the machine reached its limit on open files for all processes (ENFILE, see \`sysctl fs.file-max\`)${during}; close other programs or raise fs.file-max`;
@@ -27,10 +27,19 @@ export function describeMachineLimit(error: unknown): string | null {
   return null;
 }
 
+/** `ulimit -n` up to the hard limit when that is higher; else the hard limit itself must go up. */
+function raiseHint(limit: { soft: string; hard: string } | null): string {
+  if (limit && limit.hard !== limit.soft) return `\`ulimit -n ${limit.hard === 'unlimited' ? 65536 : limit.hard}\``;
+  return `\`ulimit -n 65536\`; ${limit ? 'the hard limit is reached too: raise it in /etc/security/limits.conf or as root' : 'the hard limit may need raising too'}`;
+}
+
 function addressOf(e: object): string {
   const { address, port } = e as { address?: string; port?: number };
   return address ? ` ${address}${port !== undefined ? `:${port}` : ''}` : '';
 }
+
+/** Read once, when loaded: once the limit is reached, not even /proc can be opened to tell it. */
+const OPEN_FILES = openFilesLimit();
 
 /** Soft and hard limits on open files from /proc (Linux); null where unknown. */
 function openFilesLimit(): { soft: string; hard: string } | null {

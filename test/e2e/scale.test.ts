@@ -5,11 +5,12 @@
  * their caller instance, and SERVICE_<PEER>_URL keeps working, attributed, across a reload
  * swap of either end.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Harness } from '../../src/harness/index.js';
-import { FIXTURES, FREE_PORTS, tempProject } from '../helpers/devmode-rig.js';
+import { DEVMODE, FIXTURES, FREE_PORTS, tempProject } from '../helpers/devmode-rig.js';
 import { listeningSockets } from '../helpers/listeners.js';
 import { waitFor } from '../helpers/processes.js';
 
@@ -122,4 +123,17 @@ ${FREE_PORTS}`,
       await h.stop();
     }
   }, 120_000);
+
+  it('stops with one message naming the limit when the open-files limit is reached, not an internal error', async () => {
+    const dir = tempProject({ 'devmode.yaml': scaleYaml('limit', 100).replace(/instances: 2/g, 'instances: 1') });
+    // 100 open files: fewer than the system's listeners, so the limit is met while devmode opens them.
+    const child = spawn('sh', ['-c', `ulimit -n 100 && exec "$0" "$1" up --plain`, process.execPath, DEVMODE], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^devmode: reached the limit on open files per process \(EMFILE: the limit is 100, see `ulimit -n`\) at listen \S+; raise it in the shell that starts devmode \(`ulimit -n 65536`.*\) or run fewer services or instances\n$/);
+    expect(stderr).not.toMatch(/internal error|\n\s+at /);
+  }, 60_000);
 });
