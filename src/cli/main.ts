@@ -5,6 +5,7 @@
 import { runCli } from './run.js';
 import { isUserError } from './errors.js';
 import { LostOutput } from './lost-output.js';
+import { describeMachineLimit } from '../net/machine-limits.js';
 
 const controller = new AbortController();
 let signals = 0;
@@ -27,7 +28,9 @@ const output = new LostOutput([process.stdout, process.stderr], (reason) => cont
 process.on('exit', () => output.release());
 
 process.on('uncaughtException', (error) => {
-  process.stderr.write(`devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
+  // A limit of the machine (EMFILE, say) met by a socket of any part is the user's to raise, not a bug.
+  const limit = describeMachineLimit(error);
+  process.stderr.write(limit ? `devmode: ${limit}\n` : `devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
   crashed = true;
   process.exitCode = 70;
   controller.abort('error');
@@ -42,6 +45,9 @@ try {
   if (isUserError(error)) {
     process.stderr.write(`devmode: ${error.message}\n`);
     process.exitCode = error.exitCode ?? 1;
+  } else if (describeMachineLimit(error)) {
+    process.stderr.write(`devmode: ${describeMachineLimit(error)}\n`);
+    process.exitCode = 1;
   } else {
     process.stderr.write(`devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 70;

@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { FaultDecider, FaultDecision, InstanceResolver } from '../core/contracts.js';
@@ -22,8 +23,14 @@ export interface EdgeFaults extends FaultDecider {
 }
 
 export interface MeshEdgeOptions {
-  /** who calls through this edge: one instance of one service */
-  caller: Endpoint;
+  /** who calls through this edge: one instance of one service (every connection is theirs) */
+  caller?: Endpoint;
+  /**
+   * or the callers sharing this edge, by the local address their connections arrive at
+   * (each caller instance has its own loopback address; see system/edges.ts). A connection
+   * to any other address is closed at once, before a byte is read.
+   */
+  callers?: ReadonlyMap<string, Endpoint>;
   /** the service called */
   callee: string;
   /** a CLUSTER_PEERS edge leads to one instance only */
@@ -34,7 +41,10 @@ export interface MeshEdgeOptions {
   proxy: HttpProxy;
   /** how long a call to a pending (starting, reloading) service waits */
   waitTimeoutMs: number;
+  /** the address to listen on (default 127.0.0.1; 0.0.0.0 to accept on every loopback address) */
   host?: string;
+  /** the port to listen on (default 0: any); stable ports keep URLs across runs */
+  port?: number;
   /** fault rules to apply (delay, status, abort, drop per call; cut closes the listener) */
   faults?: EdgeFaults;
   /** body capture, when switched on for this edge */
@@ -46,15 +56,18 @@ const REBIND_ATTEMPTS = 40;
 const REBIND_PAUSE_MS = 50;
 
 /**
- * One caller→callee path through the mesh. Each instance of each service gets, for each
- * peer, the URL of its own edge (SERVICE_<PEER>_URL), so the listener a call arrives on
- * says who made it: no help is needed from the service. The edge load-balances over the
- * callee's ready instances, holds calls while the callee reloads, retries refused
- * connections, adds a W3C traceparent, applies fault rules, and reports every exchange.
+ * The mesh's path to one callee (a service, or one instance of it for CLUSTER_PEERS). Each
+ * caller instance reaches it at a URL of its own (SERVICE_<PEER>_URL): either an edge of its
+ * own (`caller`), or its own loopback address on an edge shared by all callers (`callers`),
+ * so where a call arrives says who made it: no help is needed from the service. The edge
+ * load-balances over the callee's ready instances, holds calls while the callee reloads,
+ * retries refused connections, adds a W3C traceparent, applies fault rules, and reports
+ * every exchange.
  *
- * A cut (fault rule) suspends the edge: its listener closes, so the caller gets connection
- * refused exactly as from a dead service, and open connections are reset; clearing the
- * rule listens again on the same port, so the caller's URL keeps working.
+ * A cut (fault rule) of every caller suspends the edge: its listener closes, so callers get
+ * connection refused exactly as from a dead service, and open connections are reset;
+ * clearing the rule listens again on the same port, so the callers' URLs keep working. A cut
+ * of some callers only resets their connections (open ones and each new one at accept).
  */
 export class MeshEdge {
   readonly #options: MeshEdgeOptions;
@@ -70,14 +83,31 @@ export class MeshEdge {
   #unsubscribe: (() => void) | undefined;
   #counter = 0;
   #ids = 0;
+  /** open connections and who made each (shared edges) */
+  readonly #connections = new Map<Socket, Endpoint>();
+  /** callers a cut rule holds off now (by service name) */
+  #cutCallers = new Set<string>();
 
   constructor(options: MeshEdgeOptions) {
+    if (!options.caller === !options.callers) throw new Error('MeshEdge takes one of caller and callers');
     this.#options = options;
   }
 
+  /** The URL of a one-caller edge. */
   get url(): string {
     if (!this.#url) throw new Error('MeshEdge is not started');
     return this.#url;
+  }
+
+  /** The port it listens on (valid after start()). */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** The URL a caller of a shared edge calls, at its own address (valid after start()). */
+  urlFor(address: string): string {
+    if (!this.#url) throw new Error('MeshEdge is not started');
+    return `http://${address}:${this.#port}`;
   }
 
   /** Whether a cut holds the listener closed now. */
@@ -86,7 +116,7 @@ export class MeshEdge {
   }
 
   async start(): Promise<void> {
-    const address = await this.#bind(0);
+    const address = await this.#bind(this.#options.port ?? 0);
     this.#port = address.port;
     this.#url = address.url;
     const faults = this.#options.faults;
@@ -128,12 +158,11 @@ export class MeshEdge {
           return;
         } catch (error) {
           if (attempt >= REBIND_ATTEMPTS || this.#stopped) {
-            const o = this.#options;
             this.#publish({
               type: 'system.notice',
               level: 'error',
               source: 'mesh',
-              message: `edge ${o.caller.service}.${o.caller.instance ?? '*'} -> ${o.callee} could not listen on port ${this.#port} again after a cut: ${(error as Error).message}; restart devmode to restore it`,
+              message: `edge ${this.#describe()} could not listen on port ${this.#port} again after a cut: ${(error as Error).message}; restart devmode to restore it`,
               ts: Date.now(),
             });
             return;
@@ -144,11 +173,40 @@ export class MeshEdge {
     });
   }
 
+  #describe(): string {
+    const o = this.#options;
+    const callee = o.calleeInstance === undefined ? o.callee : `${o.callee}.${o.calleeInstance}`;
+    return o.caller ? `${o.caller.service}.${o.caller.instance ?? '*'} -> ${callee}` : `-> ${callee}`;
+  }
+
+  /** Every caller this edge serves. */
+  #callerList(): Endpoint[] {
+    const o = this.#options;
+    return o.caller ? [o.caller] : [...o.callers!.values()];
+  }
+
   #syncCut(): void {
     const o = this.#options;
-    const cut = o.faults?.cutRule(o.caller.service, o.callee) ?? null;
-    if (cut !== null && !this.#suspended) void this.suspend();
-    else if (cut === null && this.#suspended) void this.resume();
+    const cut = new Set<string>();
+    for (const caller of this.#callerList()) if (o.faults?.cutRule(caller.service, o.callee) != null) cut.add(caller.service);
+    this.#cutCallers = cut;
+    const all = this.#callerList().every((c) => cut.has(c.service));
+    if (all && !this.#suspended) void this.suspend();
+    else if (!all && this.#suspended) void this.resume();
+    // A cut of some callers of a shared edge: their open connections go as a refused one would.
+    if (!all) for (const [socket, caller] of this.#connections) if (cut.has(caller.service)) socket.resetAndDestroy();
+  }
+
+  /** Who made a new connection; null closes it (an address no caller has, or a cut caller). */
+  #onConnection(socket: Socket): void {
+    const o = this.#options;
+    const caller = o.caller ?? o.callers!.get(socket.localAddress ?? '');
+    if (!caller || this.#cutCallers.has(caller.service)) {
+      socket.resetAndDestroy();
+      return;
+    }
+    this.#connections.set(socket, caller);
+    socket.once('close', () => this.#connections.delete(socket));
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {
@@ -160,6 +218,8 @@ export class MeshEdge {
   async #bind(port: number) {
     const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => void this.#onRequest(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.#onUpgrade(req, socket, head));
+    // Registered after the HTTP server's own: the parser is attached, no byte is read yet.
+    server.on('connection', (socket: Socket) => this.#onConnection(socket));
     server.on('clientError', (_error, socket: Duplex) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
       else socket.destroy();
@@ -191,22 +251,27 @@ export class MeshEdge {
     return lazyAbortSignal(client, this.#stopping.signal);
   }
 
+  #callerOf(req: IncomingMessage): Endpoint {
+    return this.#options.caller ?? this.#connections.get(req.socket) ?? UNKNOWN_CALLER;
+  }
+
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const o = this.#options;
+    const caller = this.#callerOf(req);
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
-    const id = `mesh-${o.caller.service}-${o.caller.instance}-${o.callee}-${++this.#ids}`;
+    const id = `mesh-${caller.service}-${caller.instance}-${o.callee}-${++this.#ids}`;
     const signal = this.#signalFor(res);
-    const tap = o.capture?.wants(o.caller.service, o.callee) ? o.capture.tap({ id, caller: o.caller.service, callee: o.callee }, req, res) : undefined;
-    const decision = o.faults ? o.faults.decide(o.caller.service, o.callee, method, path) : null;
+    const tap = o.capture?.wants(caller.service, o.callee) ? o.capture.tap({ id, caller: caller.service, callee: o.callee }, req, res) : undefined;
+    const decision = o.faults ? o.faults.decide(caller.service, o.callee, method, path) : null;
     const traceparent = this.#traces.next(req.headers.traceparent);
     const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) => {
       tap?.finish(status);
       this.#publish({
         type: 'http.exchange',
         id,
-        caller: o.caller,
+        caller,
         callee: { service: o.callee, instance },
         method,
         path,
@@ -240,8 +305,9 @@ export class MeshEdge {
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const o = this.#options;
+    const caller = this.#callerOf(req);
     const signal = this.#signalFor(socket);
-    const decision = o.faults ? o.faults.decide(o.caller.service, o.callee, req.method ?? 'GET', req.url ?? '/') : null;
+    const decision = o.faults ? o.faults.decide(caller.service, o.callee, req.method ?? 'GET', req.url ?? '/') : null;
     if (decision) {
       const started = performance.now();
       const outcome = await applyUpgradeFault(decision, socket, signal(), o.callee);
@@ -250,8 +316,8 @@ export class MeshEdge {
         const [status, requestBytes, responseBytes, error] = faultReport(decision, outcome);
         this.#publish({
           type: 'http.exchange',
-          id: `mesh-ws-${o.caller.service}-${o.caller.instance}-${o.callee}-${++this.#ids}`,
-          caller: o.caller,
+          id: `mesh-ws-${caller.service}-${caller.instance}-${o.callee}-${++this.#ids}`,
+          caller,
           callee: { service: o.callee, instance: null },
           method: req.method ?? 'GET',
           path: req.url ?? '/',
@@ -267,10 +333,10 @@ export class MeshEdge {
       }
     }
     const traceparent = this.#traces.next(req.headers.traceparent);
-    const id = `mesh-ws-${o.caller.service}-${o.caller.instance}-${o.callee}-${++this.#ids}`;
+    const id = `mesh-ws-${caller.service}-${caller.instance}-${o.callee}-${++this.#ids}`;
     // Frames on demand: the tap asks the capture switch at each frame, so it is there
     // whenever capture exists, and costs a Set-size check per frame while it is off.
-    const frames = o.capture ? new WsFrameTap({ id, caller: o.caller, callee: o.callee, capture: o.capture, publish: (e) => this.#publish(e) }) : undefined;
+    const frames = o.capture ? new WsFrameTap({ id, caller, callee: o.callee, capture: o.capture, publish: (e) => this.#publish(e) }) : undefined;
     const outcome = await withRetry(this.#pick(signal), (target) =>
       proxyUpgrade(req, socket, head, target, { forwarded: false, headers: { traceparent }, ...(frames ? { frames } : {}) }),
     );
@@ -283,7 +349,7 @@ export class MeshEdge {
       return sendJsonOnSocket(socket, 502, { error: `service '${o.callee}' is unavailable`, service: o.callee, reason: result.code ?? result.error.message });
     }
     if (result.kind !== 'upgraded') return;
-    this.#publish({ type: 'ws.opened', id, caller: o.caller, callee: { service: o.callee, instance: target.instance }, path: req.url ?? '/', ts: Date.now() });
+    this.#publish({ type: 'ws.opened', id, caller, callee: { service: o.callee, instance: target.instance }, path: req.url ?? '/', ts: Date.now() });
     frames?.open(target.instance);
     const totals = await result.closed;
     this.#publish(wsClosedEvent(id, totals, frames ? { framesDropped: frames.dropped } : {}));
@@ -297,6 +363,9 @@ export class MeshEdge {
     }
   }
 }
+
+/** A request on a connection no longer tracked (it cannot happen while the socket is open). */
+const UNKNOWN_CALLER: Endpoint = { service: 'unknown', instance: null };
 
 /** status, request bytes, response bytes and error text of a call a fault ended. */
 function faultReport(decision: FaultDecision, outcome: Awaited<ReturnType<typeof applyHttpFault>>): [number, number, number, string] {

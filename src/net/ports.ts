@@ -84,14 +84,21 @@ export async function allocatePort(options: AllocatePortOptions): Promise<number
     throw new PortInUseError(preferred, host, await findPortHolder(preferred), options.wanted ?? null);
   }
 
-  // Derived ports below the dynamic range (gateway 9000, ...) wrap within the registered range.
-  const min = preferred >= DERIVED_PORT_MIN ? DERIVED_PORT_MIN : 1024;
   let port = preferred;
   for (let i = 0; i < PROBE_LIMIT; i++) {
     if (!reserved.has(port) && (await isPortFree(port, host))) return take(port);
-    port = port >= DERIVED_PORT_MAX ? min : port + 1;
+    port = nextProbe(port, preferred);
   }
   return take(await osPort(host, reserved));
+}
+
+/**
+ * The port probed after `port` when `preferred` is busy: upward, wrapping within the dynamic
+ * range, or within the registered range for ports below it (gateway 9000, ...).
+ */
+export function nextProbe(port: number, preferred: number): number {
+  const min = preferred >= DERIVED_PORT_MIN ? DERIVED_PORT_MIN : 1024;
+  return port >= DERIVED_PORT_MAX ? min : port + 1;
 }
 
 /** Whether `port` can be bound on `host` right now (binds, then closes). */

@@ -15,6 +15,7 @@ import { Registry } from '../locator/registry.js';
 import { LocatorServer } from '../locator/server.js';
 import { BodyCapture, FaultTable, routeOf, Topology, TrafficStats } from '../mesh/index.js';
 import { HttpProxy } from '../net/proxy/index.js';
+import { describeMachineLimit } from '../net/machine-limits.js';
 import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js';
 import type { HotReload } from '../watch/index.js';
 import { instanceEnvironment, type SystemAddresses } from './environment.js';
@@ -154,6 +155,7 @@ export class System {
 
     // --- Ports: all chosen first, so every environment can name every address ---
     const plan = (this.#plan = await planPorts(config).catch(rethrowAsStartError));
+    const tPorts = performance.now();
     const host = '127.0.0.1';
 
     // --- Infrastructure, in parallel: watchdog, broker, locator, gateway ---
@@ -196,6 +198,7 @@ export class System {
       faults,
       capture: this.#capture,
       externalCaller: this.#options.externalCaller,
+      reserved: plan.reserved,
     }));
     await Promise.all([
       this.#watchdog.start(),
@@ -205,6 +208,7 @@ export class System {
       this.#admin.start(),
       edges.start(),
     ]).catch(rethrowAsStartError);
+    const setup = { portsMs: tPorts - t0, listenersMs: performance.now() - tPorts, edges: edges.listeners };
     this.#externalUrls = edges.external();
 
     this.#addresses = {
@@ -265,7 +269,7 @@ export class System {
       await this.#hotReload.start();
     }
     if (failures.length === 0) {
-      publish({ type: 'system.ready', gatewayUrl: this.#gateway.url, ms: performance.now() - t0, ts: Date.now() });
+      publish({ type: 'system.ready', gatewayUrl: this.#gateway.url, ms: performance.now() - t0, setup, ts: Date.now() });
     } else {
       const names = [...new Set(failures.map((f) => f.service))].join(', ');
       publish({ type: 'system.notice', level: 'error', source: 'devmode', message: `not every service became ready (${names}):\n${describeFailures(failures)}`, ts: Date.now() });
@@ -464,6 +468,8 @@ const NO_BROKER: BrokerIntrospection = { topics: async () => [], groups: async (
 
 function rethrowAsStartError(error: unknown): never {
   if (error instanceof SystemStartError) throw error;
+  const limit = describeMachineLimit(error);
+  if (limit) throw new SystemStartError(limit);
   const message = error instanceof Error ? error.message : String(error);
   const userError = typeof error === 'object' && error !== null && (error as { userError?: boolean }).userError;
   if (userError || /in use|EADDRINUSE|cannot|could not/i.test(message)) throw new SystemStartError(message);

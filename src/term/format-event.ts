@@ -37,7 +37,7 @@ export function formatEvent(untrusted: DevmodeEvent, style: Style, prefixWidth: 
       return prefix(style, event.source, 'devmode', prefixWidth) + paint(style, color, event.message);
     }
     case 'system.ready':
-      return prefix(style, 'devmode', 'devmode', prefixWidth) + paint(style, 'green', `ready in ${Math.round(event.ms)} ms: gateway ${event.gatewayUrl}`);
+      return prefix(style, 'devmode', 'devmode', prefixWidth) + paint(style, 'green', `ready in ${Math.round(event.ms)} ms: gateway ${event.gatewayUrl}`) + setupNote(event.setup);
     case 'system.stopping':
       return prefix(style, 'devmode', 'devmode', prefixWidth) + `stopping (${event.reason})`;
     case 'broker.started':
@@ -110,4 +110,10 @@ function describeState(event: Extract<DevmodeEvent, { type: 'instance.state' }>,
 function seconds(ms: number | undefined): string {
   if (ms === undefined) return '?';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** devmode's own part of a start, after the ready line: what it costs beyond the services' own start. */
+function setupNote(setup: { portsMs: number; listenersMs: number; edges: number } | undefined): string {
+  if (!setup) return '';
+  return ` (devmode's own part: ports ${Math.round(setup.portsMs)} ms, listeners ${Math.round(setup.listenersMs)} ms, ${setup.edges} mesh edge${setup.edges === 1 ? '' : 's'})`;
 }
