@@ -141,10 +141,14 @@ export class System {
    * those keep being restarted per their policy and hot reload still watches them, so a fix
    * brings them up. Rejects with a SystemStartError (a user-facing message) when the system
    * itself cannot run: a listener cannot bind, the broker mode is unavailable.
-   * What started keeps running until stop().
+   * What started keeps running until stop(). A start cut short by stop() (Ctrl-C while
+   * starting) resolves with no failures: its parts' "stopped before ready" is no error.
    */
   start(): Promise<StartFailure[]> {
-    this.#starting ??= this.#start();
+    this.#starting ??= this.#start().catch((error: unknown) => {
+      if (this.#stopping) return [];
+      throw error;
+    });
     return this.#starting;
   }
 

@@ -63,7 +63,7 @@ ${FREE_PORTS}`,
       await fetch(`${gateway}/web/${encodeURIComponent(EVIL)}`);
 
       expect(dm.stdout).toContain(`\\x1b[2J\\x1b]0;PWNED\\x07 from web`);
-      expect(dm.stdout).toContain(`client ${SHOWN}`);
+      expect(dm.stdout).toContain(`client "${SHOWN}"`);
       expect(dm.stdout).toContain(`group shop${SHOWN}`);
       expect(dm.output).not.toMatch(CONTROL);
 

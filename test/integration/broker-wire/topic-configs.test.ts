@@ -62,10 +62,10 @@ describe('topic configs', () => {
     expect(await refusal({ name: 'cleanup.polcy', value: 'compact' })).toMatch(/^\[\["INVALID_CONFIG"/);
     const pk = platformaticAdmin(bootstrap);
     const messageOf = async (name: string, value: string): Promise<unknown> => {
-      const e = (await pk.createTopics({ topics: ['bad'], partitions: 1, replicas: 1, configs: [{ name, value }] }).catch((e: unknown) => e)) as {
-        response?: { topics?: { errorCode: number; errorMessage: string }[] };
-      };
-      return e.response?.topics?.map((t) => [t.errorCode, t.errorMessage]);
+      type Refused = { response?: { topics?: { errorCode: number; errorMessage: string }[] } };
+      // @platformatic/kafka 2 wraps the broker's answer in a MultipleErrors
+      const e = (await pk.createTopics({ topics: ['bad'], partitions: 1, replicas: 1, configs: [{ name, value }] }).catch((e: unknown) => e)) as Refused & { errors?: Refused[] };
+      return (e.response ?? e.errors?.[0]?.response)?.topics?.map((t) => [t.errorCode, t.errorMessage]);
     };
     expect(await messageOf('retention.ms', 'soon')).toEqual([[40, 'Invalid value soon for configuration retention.ms: Not a number of type LONG']]);
     expect(await messageOf('cleanup.polcy', 'compact')).toEqual([[40, 'Unknown topic config name: cleanup.polcy']]);
