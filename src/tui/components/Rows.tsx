@@ -13,7 +13,8 @@ export function Rows({ rows }: { rows: readonly Row[] }) {
 }
 
 export function Line({ row }: { row: Row }) {
-  if (row.length === 0) return <Text> </Text>;
+  // an empty Text takes no line in Ink: keep the row
+  if (row.every((s) => s.text === '')) return <Text> </Text>;
   return (
     <Text wrap="truncate-end">
       {row.map((s, i) => (

@@ -10,20 +10,20 @@ export function faultsBody(s: StoreSnapshot, sel: number, width: number, height:
   const rows: Row[] = [
     [seg(' broker ', { bold: true, inverse: true }), seg(down ? '  down: every client is cut off (b: bring it up)' : `  ${b.state} (b: take it down)`, { color: down ? 'red' : 'green' })],
     [seg('')],
-    [seg(fit(`${fit('ID', 18)} ${fit('SOURCE', 7)} ${fit('CALLER -> CALLEE', 24)} ${fit('PATH', 12)} ${fit('ACTION', 18)} ${right('%', 4)} ${right('HITS', 6)}`, width), { bold: true, dim: true })],
+    [seg(fit(`${fit('ID', 12)} ${fit('SOURCE', 7)} ${fit('CALLER -> CALLEE', 20)} ${fit('PATH', 10)} ${fit('ACTION', 15)} ${right('%', 4)} ${right('HITS', 5)}`, width), { bold: true, dim: true })],
   ];
   s.faults.forEach((f, i) => {
     const row: Row = [
-      seg(fit(f.id, 18) + ' ', { bold: true }),
+      seg(fit(f.id, 12) + ' ', { bold: true }),
       seg(fit(f.source, 7) + ' ', { color: 'gray' }),
-      seg(fit(`${f.caller} -> ${f.callee}`, 24) + ' '),
-      seg(fit(f.path, 12) + ' '),
-      seg(fit(f.action, 18) + ' ', { color: 'yellow' }),
+      seg(fit(`${f.caller} -> ${f.callee}`, 20) + ' '),
+      seg(fit(f.path, 10) + ' '),
+      seg(fit(f.action, 15) + ' ', { color: 'yellow' }),
       seg(right(String(f.percent), 4) + ' '),
-      seg(right(String(f.hits), 6)),
+      seg(right(String(f.hits), 5)),
     ];
     rows.push(i === sel ? selected(row) : row);
   });
-  if (s.faults.length === 0) rows.push([seg('  no fault rules: f adds one (also from Services and Traffic, on the selected service or call)', { color: 'gray' })]);
+  if (s.faults.length === 0) rows.push([seg('  no fault rules: f adds one (also f in Services and Traffic)', { color: 'gray' })]);
   return exactly(rows, height);
 }

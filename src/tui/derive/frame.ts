@@ -82,7 +82,8 @@ function footerRow(ui: UiState, width: number, now: number): Row {
   if (p?.kind === 'choice') return clip([seg(` ${p.label} `, { inverse: true, color: 'cyan' }), ...Object.entries(p.choices).map(([k, label]) => seg(`  ${k} ${label}`)), seg('  Esc cancel', { color: 'gray' })], width);
   if (ui.notice && ui.notice.until > now) return clip([seg(` ${ui.notice.text}`, { color: ui.notice.level === 'error' ? 'red' : 'green' })], width);
   const keys = VIEW_KEYS[ui.view].flatMap(([k, what]) => [seg(` ${k}`, { bold: true, color: 'cyan' }), seg(` ${what} `, { color: 'gray' })]);
-  return clip([...keys, seg(' ?', { bold: true, color: 'cyan' }), seg(' help ', { color: 'gray' }), seg(' q', { bold: true, color: 'cyan' }), seg(' quit', { color: 'gray' })], width);
+  // help and quit first: a narrow terminal cuts the end of the line
+  return clip([seg(' ?', { bold: true, color: 'cyan' }), seg(' help', { color: 'gray' }), seg(' q', { bold: true, color: 'cyan' }), seg(' quit ', { color: 'gray' }), seg('│', { color: 'gray' }), ...keys], width);
 }
 
 function helpRows(width: number, height: number): Row[] {

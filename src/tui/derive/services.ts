@@ -15,7 +15,7 @@ export function serviceRows(s: StoreSnapshot): ServiceRow[] {
   return s.services.flatMap((service) => service.instances.map((instance) => ({ service, instance })));
 }
 
-const COLS = '  SERVICE        STATE          PID     PORT  UPTIME RST LAST RELOAD     CPU    MEM';
+const COLS = `  ${'SERVICE'.padEnd(13)}${'STATE'.padEnd(14)}${'PID'.padStart(6)} ${'PORT'.padStart(5)} ${'UP'.padStart(6)} RST ${'LAST RELOAD'.padEnd(13)}${'CPU'.padStart(5)} ${'MEM'.padStart(5)}`;
 
 /** The table (virtualised around the selection), then the selected service's details below it. */
 export function servicesBody(s: StoreSnapshot, selectedIndex: number, width: number, height: number, now: number): Row[] {
@@ -41,15 +41,15 @@ function instanceRow({ service, instance: i }: ServiceRow, now: number, width: n
   const reloadText = !reload ? '-' : reload.outcome === 'running' ? 'now' : `${duration(now - reload.startedAt)} ago${reload.outcome === 'finished' && reload.ms !== null ? ` ${Math.round(reload.ms)}ms` : reload.outcome === 'finished' ? '' : ' ✖'}`;
   const row: Row = [
     seg('  '),
-    seg(fit(name, 14) + ' ', { color: 'white', bold: true }),
-    seg(fit(`${look.symbol} ${look.word}`, 14) + ' ', { color: look.color, bold: look.color === 'red' }),
-    seg(right(i.pid === null ? '-' : String(i.pid), 7) + ' '),
+    seg(fit(name, 12) + ' ', { color: 'white', bold: true }),
+    seg(fit(`${look.symbol} ${look.word}`, 13) + ' ', { color: look.color, bold: look.color === 'red' }),
+    seg(right(i.pid === null ? '-' : String(i.pid), 6) + ' '),
     seg(right(i.port === null ? '-' : String(i.port), 5) + ' '),
     seg(right(i.upSince === null ? '-' : duration(now - i.upSince), 6) + ' '),
     seg(right(String(i.restarts), 3) + ' ', { color: i.restarts > 0 ? 'yellow' : undefined }),
-    seg(fit(reloadText, 14) + ' ', { color: reload?.outcome === 'failed' || reload?.outcome === 'build-failed' ? 'red' : undefined }),
+    seg(fit(reloadText, 12) + ' ', { color: reload?.outcome === 'failed' || reload?.outcome === 'build-failed' ? 'red' : undefined }),
     seg(right(i.cpuPercent === null ? '-' : `${i.cpuPercent.toFixed(i.cpuPercent < 10 ? 1 : 0)}%`, 5) + ' '),
-    seg(right(bytes(i.rssBytes), 6)),
+    seg(right(bytes(i.rssBytes), 5)),
   ];
   const extra = i.why ?? (service.kind === 'unmanaged' ? `unmanaged ${service.url ?? ''}` : i.url ?? '');
   return width > 100 && extra ? [...row, seg('  ' + extra, { color: i.why ? look.color : 'gray' })] : row;

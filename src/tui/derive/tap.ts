@@ -40,8 +40,8 @@ export function endpointName(e: { service: string; instance: number | null }): s
 
 /** The tap's rows, the selected one visible (virtualised: only `height` rows are made). */
 export function tapRows(tap: readonly TapEntry[], sel: number, width: number, height: number): Row[] {
-  const pathWidth = Math.max(8, width - 8 - 1 - 24 - 1 - 5 - 1 - 4 - 1 - 7 - 2);
-  const header: Row = [seg(fit(`TIME     ${fit('CALLER -> CALLEE', 24)} ${fit('METHOD', 5)} ${fit('PATH', pathWidth)} STAT LATENCY`, width), { bold: true, dim: true })];
+  const pathWidth = Math.max(8, width - 9 - 23 - 1 - 7 - 5 - 7 - 3);
+  const header: Row = [seg(fit(`TIME     ${fit('CALLER -> CALLEE', 23)} ${fit('METHOD', 6)} ${fit('PATH', pathWidth)} STAT LATENCY`, width), { bold: true, dim: true })];
   const visible = height - 1;
   const first = Math.max(0, Math.min(sel - Math.floor(visible / 2), tap.length - visible));
   const rows: Row[] = [header];
@@ -50,8 +50,8 @@ export function tapRows(tap: readonly TapEntry[], sel: number, width: number, he
     const failed = t.status === 0 || t.status >= 500 || t.error !== null;
     const row: Row = [
       seg(clock(t.ts) + ' ', { color: 'gray' }),
-      seg(fit(`${endpointName(t.caller)} -> ${endpointName(t.callee)}`, 24) + ' '),
-      seg(fit(t.method, 5) + ' ', { color: 'cyan' }),
+      seg(fit(`${endpointName(t.caller)} -> ${endpointName(t.callee)}`, 23) + ' '),
+      seg(fit(t.method, 6) + ' ', { color: 'cyan' }),
       seg(fit(t.path, pathWidth) + ' '),
       seg(right(t.kind === 'ws' ? 'WS' : t.status === 0 ? '---' : String(t.status), 4) + ' ', { color: failed ? 'red' : t.status >= 400 ? 'yellow' : 'green', bold: failed }),
       seg(right(latency(t.durationMs), 7)),

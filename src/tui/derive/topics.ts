@@ -23,7 +23,12 @@ export function topicsBody(s: StoreSnapshot, ui: UiState['topics'], width: numbe
   }
   if (b.groups.length === 0) rows.push([seg('  no consumer groups', { color: 'gray' })]);
   const topic = b.topics[ui.selected];
-  if (topic) rows.push([seg('')], ...tailRows(topic.name, ui, width));
+  if (topic) {
+    // the newest messages that fit below the tables
+    const tail = tailRows(topic.name, ui, width);
+    const room = Math.max(2, height - rows.length - 1);
+    rows.push([seg('')], tail[0]!, ...tail.slice(1).slice(-(room - 1)));
+  }
   return exactly(rows, height);
 }
 

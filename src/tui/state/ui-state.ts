@@ -71,7 +71,7 @@ export function initialUi(): UiState {
     services: { selected: 0 },
     logs: { service: null, anchorSeq: null, filter: '', json: false },
     traffic: { mode: 'tap', paused: null, service: null, status: 'all', path: '', selectedSeq: null, detail: false, topSelected: 0 },
-    topics: { selected: 0, tail: null, json: true },
+    topics: { selected: 0, tail: null, json: false },
     faults: { selected: 0 },
   };
 }
