@@ -10,8 +10,10 @@ export const TICK_MS = 100;
  * The root: draws the controller's frame on a bounded tick (never per event), and at once
  * after a key. Keeps no state of its own beyond the frame drawn.
  */
-export function App({ controller }: { controller: TuiController }) {
-  const { columns, rows } = useWindowSize();
+export function App({ controller, size }: { controller: TuiController; size?: { columns: number; rows: number } }) {
+  const terminal = useWindowSize();
+  // a fixed size for component tests; the terminal's (following resizes) otherwise
+  const { columns, rows } = size ?? terminal;
   const { exit, suspendTerminal } = useApp();
   const [frame, setFrame] = useState(() => controller.frame(columns, rows));
 

@@ -39,7 +39,7 @@ export class FrameDeriver {
       tabs: tabsRow(s, ui.view, width),
       body: this.body(s, ui, links, width, bodyHeight, now),
       footer: footerRow(ui, width, now),
-      help: ui.help ? helpRows(width, height) : null,
+      help: ui.help ? helpRows(width, bodyHeight) : null,
     };
   }
 
@@ -80,6 +80,7 @@ function footerRow(ui: UiState, width: number, now: number): Row {
   const p = ui.prompt;
   if (p?.kind === 'text') return clip([seg(` ${p.label} `, { inverse: true, color: 'cyan' }), seg(` ${p.text}`), seg('█', { color: 'cyan' }), seg('  ⏎ ok  Esc cancel', { color: 'gray' })], width);
   if (p?.kind === 'choice') return clip([seg(` ${p.label} `, { inverse: true, color: 'cyan' }), ...Object.entries(p.choices).map(([k, label]) => seg(`  ${k} ${label}`)), seg('  Esc cancel', { color: 'gray' })], width);
+  if (ui.help) return clip([seg(' keys ', { bold: true, inverse: true }), seg('  any key closes this', { color: 'gray' })], width);
   if (ui.notice && ui.notice.until > now) return clip([seg(` ${ui.notice.text}`, { color: ui.notice.level === 'error' ? 'red' : 'green' })], width);
   const keys = VIEW_KEYS[ui.view].flatMap(([k, what]) => [seg(` ${k}`, { bold: true, color: 'cyan' }), seg(` ${what} `, { color: 'gray' })]);
   // help and quit first: a narrow terminal cuts the end of the line
@@ -89,13 +90,11 @@ function footerRow(ui: UiState, width: number, now: number): Row {
 function helpRows(width: number, height: number): Row[] {
   const items: Row[] = [];
   const line = (k: string, what: string) => items.push([seg(fit(` ${k}`, 12), { bold: true, color: 'cyan' }), seg(what)]);
-  items.push([seg(' devmode keys ', { bold: true, inverse: true })]);
   for (const [k, what] of GLOBAL_KEYS) line(k, what);
   for (const v of VIEWS) {
     items.push([seg(` ${TITLES[v]}`, { bold: true, color: 'white' })]);
     for (const [k, what] of VIEW_KEYS[v]) line(k, what);
   }
-  items.push([seg(' any key closes this', { color: 'gray' })]);
   // As many columns as it takes to fit the screen's height.
   const columns = Math.ceil(items.length / height);
   const colWidth = Math.floor(width / columns);

@@ -15,7 +15,7 @@ export function serviceRows(s: StoreSnapshot): ServiceRow[] {
   return s.services.flatMap((service) => service.instances.map((instance) => ({ service, instance })));
 }
 
-const COLS = `  ${'SERVICE'.padEnd(13)}${'STATE'.padEnd(14)}${'PID'.padStart(6)} ${'PORT'.padStart(5)} ${'UP'.padStart(6)} RST ${'LAST RELOAD'.padEnd(13)}${'CPU'.padStart(5)} ${'MEM'.padStart(5)}`;
+const COLS = `  ${'SERVICE'.padEnd(13)}${'STATE'.padEnd(15)}${'PID'.padStart(6)} ${'PORT'.padStart(5)} ${'UP'.padStart(6)} RST ${'LAST RELOAD'.padEnd(13)}${'CPU'.padStart(5)} ${'MEM'.padStart(5)}`;
 
 /** The table (virtualised around the selection), then the selected service's details below it. */
 export function servicesBody(s: StoreSnapshot, selectedIndex: number, width: number, height: number, now: number): Row[] {
@@ -42,7 +42,7 @@ function instanceRow({ service, instance: i }: ServiceRow, now: number, width: n
   const row: Row = [
     seg('  '),
     seg(fit(name, 12) + ' ', { color: 'white', bold: true }),
-    seg(fit(`${look.symbol} ${look.word}`, 13) + ' ', { color: look.color, bold: look.color === 'red' }),
+    seg(fit(`${look.symbol} ${look.word}`, 14) + ' ', { color: look.color, bold: look.color === 'red' }),
     seg(right(i.pid === null ? '-' : String(i.pid), 6) + ' '),
     seg(right(i.port === null ? '-' : String(i.port), 5) + ' '),
     seg(right(i.upSince === null ? '-' : duration(now - i.upSince), 6) + ' '),

@@ -12,7 +12,7 @@ export function topItems(s: StoreSnapshot): (EdgeTraffic | RouteTraffic)[] {
 export function topRows(s: StoreSnapshot, sel: number, width: number, height: number): Row[] {
   const spark = Math.max(0, Math.min(30, width - 72));
   const nameWidth = Math.max(16, width - 6 - 1 - 5 - 1 - 7 * 3 - 3 - spark - 2);
-  const head = (title: string) => [seg(fit(`${fit(title, nameWidth)} ${right('REQ/S', 6)} ${right('ERR', 5)} ${right('P50', 7)} ${right('P95', 7)} ${right('P99', 7)}  ${spark > 0 ? 'LAST ' + spark + ' MIN' : ''}`, width), { bold: true, dim: true })];
+  const head = (title: string) => [seg(fit(`${fit(title, nameWidth)} ${right('REQ/S', 6)} ${right('ERR', 5)} ${right('P50', 7)} ${right('P95', 7)} ${right('P99', 7)}  ${spark > 0 ? fit(`LAST ${spark} MIN`, spark) : ''}`, width), { bold: true, dim: true })];
   const line = (name: string, x: EdgeTraffic | RouteTraffic, index: number): Row => {
     const row: Row = [
       seg(fit(name, nameWidth) + ' '),
