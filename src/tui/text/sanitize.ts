@@ -16,7 +16,8 @@ const ANY_SGR = /\u001b\[[0-9;:]*m/g;
 /** A line as shown: colours kept (and reset at the end), everything else that moves or clears stripped, tabs expanded, cut to `max` visible characters. */
 export function safeLine(text: string, max = MAX_LINE_CHARS): string {
   // Only the start can be shown; leave room for escapes inside it.
-  let s = text.length > max * 4 ? text.slice(0, max * 4) : text;
+  const preCut = text.length > max * 4;
+  let s = preCut ? text.slice(0, max * 4) : text;
   if (s.includes('\r')) s = collapseCarriageReturns(s);
   let colored = false;
   s = s.replace(ESCAPES, (m) => {
@@ -28,7 +29,7 @@ export function safeLine(text: string, max = MAX_LINE_CHARS): string {
   });
   s = s.replace(/\t/g, '  ');
   const cut = cutVisible(s, max);
-  const tooLong = cut.length < s.length || text.length > s.length;
+  const tooLong = cut.length < s.length || preCut;
   return cut + (tooLong ? '…' : '') + (colored ? '\u001b[0m' : '');
 }
 

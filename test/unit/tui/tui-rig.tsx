@@ -69,7 +69,8 @@ export async function renderTui(store: Store, size: { columns: number; rows: num
     async press(...keys) {
       for (const k of keys) {
         ink.stdin.write(k);
-        await pause(15);
+        // a lone Esc is held by Ink's input parser until it knows no sequence follows
+        await pause(k === KEY.esc ? 120 : 15);
       }
       await pause(40);
     },
