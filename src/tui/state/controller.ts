@@ -128,10 +128,10 @@ export class TuiController {
   }
 
   /** Runs a command, shows what came of it (the error's message and hint when it failed). */
-  command(what: string, run: () => Promise<unknown>): void {
+  command<T>(what: string, run: () => Promise<T>, done: (result: T) => string = () => `${what}: done`): void {
     this.notice(`${what}…`);
     run().then(
-      () => this.notice(`${what}: done`),
+      (result) => this.notice(done(result)),
       (error: unknown) => {
         const e = error as { message?: string; hint?: string };
         this.notice(`${what} failed: ${e.message ?? String(error)}${e.hint ? ` (${e.hint})` : ''}`, 'error');
@@ -192,8 +192,8 @@ export class TuiController {
   faultFormTyped(): void {
     this.prompt({
       kind: 'text',
-      label: 'fault on (caller -> callee; * for any)',
-      text: '* -> ',
+      label: 'fault on (caller -> callee, * for any)',
+      text: '',
       submit: (t) => {
         const m = /^\s*([\w.*-]+)\s*->\s*([\w.*-]+)\s*$/.exec(t);
         if (!m) return this.notice(`"${t}" is not "caller -> callee" (e.g. gateway -> order, * -> user)`, 'error');
@@ -213,11 +213,15 @@ export class TuiController {
           label: `value`,
           text: '',
           submit: (value) =>
-            this.command(`produce to ${topic}`, async () => {
-              const at = await this.control.produce({ topic, key: key === '' ? null : key, value });
-              this.notice(`produced to ${at.topic}[${at.partition}] @${at.offset}`);
-              void this.refreshAsync();
-            }),
+            this.command(
+              `produce to ${topic}`,
+              async () => {
+                const at = await this.control.produce({ topic, key: key === '' ? null : key, value });
+                void this.refreshAsync();
+                return at;
+              },
+              (at) => `produced to ${at.topic}[${at.partition}] @${at.offset}`,
+            ),
         }),
     });
   }
