@@ -206,6 +206,6 @@ function faultsKey(c: TuiController, k: KeyPress): void {
   else if (k.input === 'X') c.command('clear every fault', () => c.control.clearFaults());
   else if (k.input === 'b') {
     const down = s.broker.state === 'down' || s.faults.some((f) => f.id === BROKER_DOWN_RULE);
-    c.command(down ? 'broker up' : 'broker down', () => (down ? c.control.brokerUp() : c.control.brokerDown()));
+    c.command(down ? 'broker up' : 'broker down', () => (down ? c.control.brokerUp() : c.control.brokerDown().then(() => undefined)));
   }
 }
