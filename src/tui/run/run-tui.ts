@@ -39,6 +39,8 @@ export async function runTui(o: RunTuiOptions): Promise<'quit' | 'signal'> {
     exitOnCtrlC: false,
     interactive: true,
     maxFps: 30,
+    // only the lines that changed are written: less to send through the terminal
+    incrementalRendering: true,
     patchConsole: true,
   });
   let bySignal = false;
