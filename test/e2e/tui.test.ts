@@ -6,7 +6,7 @@
  * back, resize, quit with q, and nothing is left behind (or, for ui, the system keeps running).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ async function curlOrder(gateway: string, user = 'ada'): Promise<number> {
 }
 
 /** Everything a user does in the TUI, the same for `up` and `ui`. */
-async function exercise(t: PtyTerminal, admin: string): Promise<void> {
+async function exercise(t: PtyTerminal, admin: string, pagerOut: string): Promise<void> {
   await t.until(/4\/4 ready/, 45_000);
   expect(t.alternate).toBe(true);
   const s0 = await t.until(/order\s+● ready/);
@@ -82,6 +82,12 @@ async function exercise(t: PtyTerminal, admin: string): Promise<void> {
   await t.until(() => t.alternate);
   await t.until('1 Services');
 
+  // the current view (the whole merged log) in $PAGER, then back
+  await t.press('2', 'v');
+  await t.until(() => t.alternate);
+  await waitFor(() => existsSync(pagerOut) && /order\.0 \| order#0 listening on/.test(readFileSync(pagerOut, 'utf8')), 'the pager to get the log', 10_000);
+  await t.until(/all services\s+following/);
+
   // a resize: the screen is laid out again for 80x24
   t.resize(80, 24);
   await t.until(() => {
@@ -93,9 +99,10 @@ async function exercise(t: PtyTerminal, admin: string): Promise<void> {
 describe('the TUI in a terminal', () => {
   it('devmode up: services ready, traffic, topics, a fault from the keyboard, plain output and back, a resize; q leaves nothing behind', async () => {
     const dir = sampleProject();
-    const t = devmodeInPty(['up'], dir);
+    const pagerOut = path.join(dir, 'pager.txt');
+    const t = devmodeInPty(['up'], dir, undefined, { PAGER: `cat > ${pagerOut} <` });
     const admin = await adminUrl(dir);
-    await exercise(t, admin);
+    await exercise(t, admin, pagerOut);
     const before = await state(admin);
     const pids = before.services.flatMap((s) => s.instances.map((i) => i.pid)).filter((p): p is number => p !== null);
     const ports = [...before.services.flatMap((s) => s.instances.map((i) => i.port)), Number(new URL(before.gatewayUrl).port), Number(new URL(admin).port)].filter((p): p is number => p !== null);
@@ -114,8 +121,9 @@ describe('the TUI in a terminal', () => {
     const dm = devmode(['up', '--plain'], dir);
     await dm.ready(45_000);
     const admin = await adminUrl(dir);
-    const t = devmodeInPty(['ui', '--admin', admin], dir);
-    await exercise(t, admin);
+    const pagerOut = path.join(dir, 'pager.txt');
+    const t = devmodeInPty(['ui', '--admin', admin], dir, undefined, { PAGER: `cat > ${pagerOut} <` });
+    await exercise(t, admin, pagerOut);
     await t.until(`attached to ${admin}`);
     await t.press('q');
     const exit = await t.exited;
