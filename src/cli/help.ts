@@ -14,12 +14,15 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
 Usage: devmode up [-f FILE] [--plain] [--poll]
 
 Starts every service (as many instances as asked), the locator, Kafka and the gateway,
-hot-reloads a service when its files change, and stops everything on Ctrl-C, SIGTERM or
-SIGHUP, leaving no process or port behind.
+hot-reloads a service when its files change, and stops everything on q or Ctrl-C, SIGTERM
+or SIGHUP, leaving no process or port behind. On a terminal the TUI shows services, logs,
+traffic, topics and faults (? lists its keys; s gives plain output with the terminal's
+scrollback and back, v opens the view in $PAGER).
 
 Options:
 ${FILE}
-  --plain           print one line per event (the default when stdout is not a terminal)
+  --plain           print one line per event (the default when stdout is not a terminal
+                    or CI=true)
   --poll            watch files by polling (network drives, some containers)
 `,
   test: `devmode test: run a command against the system, then stop it
@@ -63,6 +66,19 @@ Deletes kafka.data_dir (default .devmode/kafka beside devmode.yaml).
 
 Options:
 ${FILE}
+`,
+  ui: `devmode ui: the TUI on a devmode that is already running
+
+Usage: devmode ui [--admin URL]
+
+Attaches to a running devmode (devmode up --plain in another terminal, devmode test) through
+its admin API and shows the same TUI as devmode up: services, logs, traffic, topics, faults,
+and the same keys. q quits the TUI only: that devmode keeps running. When it stops, the
+header says so and the TUI attaches again once it is back.
+
+Options:
+${ADMIN}
+  -f, --file FILE   the config whose running devmode to attach to
 `,
   status: `devmode status (or ps): what a running devmode shows
 

@@ -39,7 +39,7 @@ process.on('uncaughtException', (error) => {
 });
 
 try {
-  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, controller.signal);
+  const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() }, controller.signal);
   process.exitCode = crashed ? 70 : code;
 } catch (error) {
   if (isUserError(error)) {

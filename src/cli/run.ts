@@ -60,6 +60,8 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal): Pr
       return (await import('./commands/wait.js')).wait(rest, io, signal);
     case 'events':
       return (await import('./commands/events.js')).events(rest, io, signal);
+    case 'ui':
+      return (await import('./commands/ui.js')).ui(rest, io, signal);
     case 'status':
     case 'ps':
       return (await import('./commands/status.js')).status(rest, io, signal);

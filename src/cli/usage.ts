@@ -2,7 +2,10 @@ export const USAGE = `devmode: run a whole microservice system on one machine
 
 Usage:
   devmode up [-f FILE] [--plain]         start every service, the locator, Kafka and the gateway;
-                                         hot-reload on file changes; Ctrl-C stops everything
+                                         hot-reload on file changes; on a terminal the TUI
+                                         shows it all (q quits); Ctrl-C stops everything
+  devmode ui [--admin URL]               the TUI on a devmode already running (up --plain,
+                                         test); quitting leaves it running
   devmode test [-f FILE] -- CMD [ARGS]   start the system, run CMD with its addresses in the
                                          environment, stop, and exit with CMD's exit code
   devmode check [-f FILE]                validate devmode.yaml (exit 2 on mistakes)
@@ -26,8 +29,8 @@ Usage:
 
 Options:
   -f, --file FILE   the config file (default: ./devmode.yaml or ./devmode.yml)
-  --plain           print one line per event even on a terminal
-  --admin URL       the admin API of the devmode to talk to (wait, events, status); default:
+  --plain           print one line per event even on a terminal (also: CI=true, a pipe)
+  --admin URL       the admin API of the devmode to talk to (ui, wait, events, status); default:
                     DEVMODE_ADMIN_URL, else the devmode running from this directory, else
                     http://127.0.0.1:9001
 

@@ -1,6 +1,7 @@
 import { Bus } from '../../core/bus.js';
 import { System } from '../../system/system.js';
 import { PlainPrinter } from '../../tui/plain-printer.js';
+import { wantsTui } from '../../tui/run/use-tui.js';
 import { shouldColor } from '../../term/colors.js';
 import type { CliIO } from '../io.js';
 import { loadConfigFor } from '../load-config.js';
@@ -11,6 +12,7 @@ import { assertNotRunning, printerNames, untilAborted } from './shared.js';
  * `devmode up`: run the whole system until Ctrl-C (or SIGTERM/SIGHUP), then stop everything.
  * A service that does not become ready does not stop the others (as with docker compose):
  * it is reported, restarted per its policy, and hot reload brings it up once fixed.
+ * On a terminal the TUI shows it (q quits); with --plain, in CI or piped, one line per event.
  */
 export async function up(args: string[], io: CliIO, signal: AbortSignal): Promise<number> {
   const { values } = parseFlags({ args, options: {
@@ -20,16 +22,42 @@ export async function up(args: string[], io: CliIO, signal: AbortSignal): Promis
   } });
   const config = await loadConfigFor(values.file, io);
   await assertNotRunning(config);
-  const bus = new Bus({ onListenerError: (error) => io.stderr.write(`devmode: a view failed: ${String(error)}\n`) });
-  const printer = new PlainPrinter({ bus, out: io.stdout, color: shouldColor(io.stdout, io.env), names: printerNames(config) });
-  printer.start();
+  const tui = wantsTui(io, values.plain === true);
+  // While the TUI owns the screen, a failing view's message waits until it has left.
+  const held: string[] = [];
+  const bus = new Bus({ onListenerError: (error) => (tui ? held.push(String(error)) : io.stderr.write(`devmode: a view failed: ${String(error)}\n`)) });
+  const color = shouldColor(io.stdout, io.env);
+  const printer = new PlainPrinter({ bus, out: io.stdout, color, names: printerNames(config) });
+  if (!tui) printer.start();
   const system = new System({ config, bus, env: io.env, watch: true, ...(values.poll ? { poll: true } : {}) });
   try {
     if (signal.aborted) return 0;
     const onAbort = () => void system.stop(String(signal.reason ?? 'signal'));
     signal.addEventListener('abort', onAbort, { once: true });
-    await system.start();
-    await untilAborted(signal);
+    if (!tui) {
+      await system.start();
+      await untilAborted(signal);
+      return 0;
+    }
+    const { runTui } = await import('../../tui/run/run-tui.js');
+    // The TUI leaves on a signal, or when the start failed (its message is printed after).
+    const leave = new AbortController();
+    const onSignal = () => leave.abort();
+    signal.addEventListener('abort', onSignal, { once: true });
+    const shown = runTui({ store: system.store, control: system.control, stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin!, env: io.env, color, signal: leave.signal });
+    try {
+      // q while starting stops the start too
+      const first = await Promise.race([system.start().then(() => 'started' as const), shown]);
+      if (first === 'started') await shown;
+    } finally {
+      leave.abort();
+      signal.removeEventListener('abort', onSignal);
+      // back on the terminal's own screen: the stop is printed as lines
+      const left = await shown.catch(() => 'signal' as const);
+      if (left === 'quit') io.stdout.write('devmode: stopping (q)\n');
+      printer.start();
+      for (const m of held) io.stderr.write(`devmode: a view failed: ${m}\n`);
+    }
     return 0;
   } finally {
     await system.stop(String(signal.reason ?? 'done'));

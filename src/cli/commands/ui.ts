@@ -1,0 +1,26 @@
+import { connectRemoteStore, resolveAdminUrl } from '../admin-client/index.js';
+import { shouldColor } from '../../term/colors.js';
+import { wantsTui } from '../../tui/run/use-tui.js';
+import { UserError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { parseFlags } from '../run.js';
+import { adminFlags, configAccess } from './wait.js';
+
+/**
+ * `devmode ui [--admin URL]`: the TUI on a devmode that is already running (`devmode up
+ * --plain` in another terminal, `devmode test`), fed by its admin API. Quitting leaves that
+ * devmode running.
+ */
+export async function ui(args: string[], io: CliIO, signal: AbortSignal): Promise<number> {
+  const { values } = parseFlags({ args, options: { ...adminFlags } });
+  if (!wantsTui(io, false)) throw new UserError('devmode ui draws on a terminal: run it in one (not piped, not with CI=true); for lines, use devmode events or devmode logs', 2);
+  const resolved = await resolveAdminUrl({ flag: values.admin, file: values.file, env: io.env, cwd: io.cwd, config: configAccess });
+  const session = await connectRemoteStore(resolved.url);
+  try {
+    const { runTui } = await import('../../tui/run/run-tui.js');
+    await runTui({ store: session.store, control: session.control, stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin!, env: io.env, color: shouldColor(io.stdout, io.env), signal });
+    return 0;
+  } finally {
+    await session.close();
+  }
+}

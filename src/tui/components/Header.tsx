@@ -1,0 +1,7 @@
+import type { Row } from '../text/row.js';
+import { Rows } from './Rows.js';
+
+/** System, gateway, broker; ready/total, req/s, errors. */
+export function Header({ rows }: { rows: readonly Row[] }) {
+  return <Rows rows={rows} />;
+}

@@ -1,0 +1,7 @@
+import type { Row } from '../text/row.js';
+import { Line } from './Rows.js';
+
+/** The views, the current one highlighted, with counts of crashed services and faults. */
+export function Tabs({ row }: { row: Row }) {
+  return <Line row={row} />;
+}

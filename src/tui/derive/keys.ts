@@ -1,0 +1,18 @@
+import type { ViewName } from '../state/ui-state.js';
+
+/** Each view's keys: the footer shows them, `?` lists them with the global ones. */
+export const VIEW_KEYS: Readonly<Record<ViewName, readonly (readonly [string, string])[]>> = {
+  services: [['↑↓', 'select'], ['r', 'restart'], ['x', 'stop/start'], ['l', 'logs'], ['t', 'traffic'], ['f', 'fault']],
+  logs: [['↑↓ PgUp PgDn', 'scroll'], ['End', 'follow'], ['←→', 'service'], ['/', 'filter'], ['j', 'json'], ['Esc', 'clear']],
+  traffic: [['m', 'tap/top/topology'], ['↑↓', 'select'], ['⏎', 'details'], ['space', 'pause'], ['←→', 'service'], ['e', 'status'], ['/', 'path'], ['f', 'fault'], ['c', 'capture']],
+  topics: [['↑↓', 'topic'], ['n', 'produce'], ['j', 'json']],
+  faults: [['↑↓', 'select'], ['f', 'add'], ['x', 'clear'], ['X', 'clear all'], ['b', 'broker down/up']],
+};
+
+export const GLOBAL_KEYS: readonly (readonly [string, string])[] = [
+  ['1-5 Tab', 'views'],
+  ['s', 'plain output, and back'],
+  ['v', 'view in $PAGER'],
+  ['?', 'help'],
+  ['q Ctrl-C', 'quit'],
+];

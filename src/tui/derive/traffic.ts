@@ -1,0 +1,28 @@
+import type { StoreSnapshot } from '../../core/store/index.js';
+import { exactly, seg, type Row } from '../text/row.js';
+import type { UiState } from '../state/ui-state.js';
+import { callDetail, type CallLinks } from './call-detail.js';
+import { filteredTap, selectedIndex, tapRows } from './tap.js';
+import { topRows, topologyRows } from './top.js';
+
+export function trafficBody(s: StoreSnapshot, ui: UiState['traffic'], links: CallLinks, width: number, height: number): Row[] {
+  const modes: Row = [
+    ...(['tap', 'top', 'topology'] as const).flatMap((m) => [seg(` ${m} `, m === ui.mode ? { inverse: true, bold: true } : { color: 'gray' }), seg(' ')]),
+    seg(' '),
+    ...(ui.mode === 'tap'
+      ? [
+          seg(ui.paused ? '⏸ paused ' : '● live ', { color: ui.paused ? 'yellow' : 'green' }),
+          seg(`service:${ui.service ?? 'all'} status:${ui.status}${ui.path ? ` path:${ui.path}` : ''}`, { color: ui.service || ui.status !== 'all' || ui.path ? 'cyan' : 'gray' }),
+        ]
+      : []),
+  ];
+  const room = height - 1;
+  if (ui.mode === 'top') return [modes, ...exactly(topRows(s, ui.topSelected, width, room), room)];
+  if (ui.mode === 'topology') return [modes, ...exactly(topologyRows(s, width), room)];
+  const tap = filteredTap(s, ui);
+  const sel = selectedIndex(tap, ui.selectedSeq);
+  const current = tap[sel];
+  if (!ui.detail || !current) return [modes, ...exactly(tapRows(tap, sel, width, room), room)];
+  const listHeight = Math.max(4, Math.floor(room * 0.4));
+  return [modes, ...exactly(tapRows(tap, sel, width, listHeight), listHeight), ...exactly(callDetail(s, current, links, width), room - listHeight)];
+}

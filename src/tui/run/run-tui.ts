@@ -1,0 +1,61 @@
+/**
+ * Runs the TUI on a terminal until the user quits or `signal` aborts, on the alternate
+ * screen (Ink restores the screen and the terminal modes on every way out: q, Ctrl-C,
+ * SIGTERM through `signal`, a crash through Ink's exit hook).
+ */
+import { createElement } from 'react';
+import { render } from 'ink';
+import type { SystemControl } from '../../core/contracts.js';
+import type { Store } from '../../core/store/index.js';
+import { App } from '../components/App.js';
+import { TuiController } from '../state/controller.js';
+import { openInPager } from './pager.js';
+import { plainStream } from './plain-stream.js';
+
+export interface RunTuiOptions {
+  store: Store;
+  control: SystemControl;
+  stdout: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  env: NodeJS.ProcessEnv;
+  /** the plain printer's colours, for the plain-output mode */
+  color: boolean;
+  signal: AbortSignal;
+}
+
+/** Resolves when the TUI has left the terminal: 'quit' (the user) or 'signal'. */
+export async function runTui(o: RunTuiOptions): Promise<'quit' | 'signal'> {
+  const prefixWidth = () => Math.max(7, ...o.store.getSnapshot().services.flatMap((s) => s.instances.map((i) => i.key.length)));
+  const controller = new TuiController({
+    store: o.store,
+    control: o.control,
+    pager: (text) => openInPager(text, o.env),
+    plainStream: () => plainStream({ store: o.store, stdout: o.stdout, stdin: o.stdin, style: { enabled: o.color }, prefixWidth: prefixWidth(), backlog: o.stdout.rows ?? 24 }),
+  });
+  const ink = render(createElement(App, { controller }), {
+    stdout: o.stdout,
+    stdin: o.stdin,
+    alternateScreen: true,
+    exitOnCtrlC: false,
+    interactive: true,
+    maxFps: 30,
+    // only the lines that changed are written: less to send through the terminal
+    incrementalRendering: true,
+    patchConsole: true,
+  });
+  let bySignal = false;
+  const onAbort = () => {
+    bySignal = true;
+    ink.unmount();
+  };
+  if (o.signal.aborted) onAbort();
+  else o.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await ink.waitUntilExit();
+    return bySignal ? 'signal' : 'quit';
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+    controller.close();
+    ink.cleanup();
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * TUI benchmark (see README.md): the same system under `devmode up --plain` and under
+ * `devmode up` with the TUI, each in a real pseudo-terminal, one after the other in one run:
+ *
+ *  (a) 5,000 req/s through the gateway while a service prints 20,000 log lines/s: devmode's
+ *      own CPU (% of a core) on each leg; on the TUI leg, key-to-screen latency (a key that
+ *      switches views, until the headless terminal shows that view) p50/p99;
+ *  (b) logs quiet, 1,000 req/s service to service, straight to the callee and through the
+ *      caller's mesh edge: the mesh's added latency (p50/p99 mesh minus direct) on each leg.
+ *
+ *   node --import tsx test/bench/tui.ts [--seconds 10] [--rate 5000] [--lines 20000]
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { spawn, type IPty } from 'node-pty';
+import xterm from '@xterm/headless';
+import { cpuSecondsOf } from './lib/footprint-proc.js';
+import { percentiles, runFixedRate, FixedRateLoad } from './lib/mesh-load.js';
+import { adminUrlOf, instancesOf, systemState } from './lib/mesh-admin.js';
+import { loadAverage, table } from './lib/startup-stats.js';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rate: { type: 'string', default: '5000' }, lines: { type: 'string', default: '20000' } } });
+const SECONDS = Number(values.seconds);
+const RATE = Number(values.rate);
+const LINES = Number(values.lines);
+const DEVMODE = fileURLToPath(new URL('../../bin/devmode.js', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`./lib/${name}.mjs`, import.meta.url));
+
+function configYaml(name: string, dir: string): string {
+  const service = (file: string, routes: string[], env: Record<string, string> = {}) => ({ command: [process.execPath, fixture(file)], cwd: dir, readiness: { http: '/health' }, routes, reload: 'none', environment: env });
+  return JSON.stringify({
+    name,
+    services: { backend: service('mesh-backend', ['/hello']), caller: service('mesh-caller', []), noisy: { ...service('tui-noisy', ['/rate']), environment: { LINES_PER_SEC: String(LINES) } } },
+    gateway: { port: 0 },
+    locator: { port: 0 },
+    admin: { port: 0 },
+    kafka: { mode: 'embedded', port: 0 },
+  }, null, 2);
+}
+
+interface Leg {
+  name: 'plain' | 'tui';
+  cpuPercent: number;
+  sent: number;
+  keyMs: number[];
+  direct: ReturnType<typeof percentiles>;
+  mesh: ReturnType<typeof percentiles>;
+}
+
+async function runLeg(name: Leg['name']): Promise<Leg> {
+  const dir = await mkdtemp(path.join(tmpdir(), `devmode-bench-tui-${name}-`));
+  await writeFile(path.join(dir, 'devmode.yaml'), configYaml(`bench-tui-${name}-${process.pid}`, dir));
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI') env[k] = v;
+  const term = new xterm.Terminal({ cols: 120, rows: 40, allowProposedApi: true });
+  const pty: IPty = spawn(process.execPath, [DEVMODE, 'up', ...(name === 'plain' ? ['--plain'] : [])], { name: 'xterm-256color', cols: 120, rows: 40, cwd: dir, env: { ...env, TERM: 'xterm-256color' } });
+  let bytes = 0;
+  pty.onData((d) => {
+    bytes += d.length;
+    // The plain leg's output is only counted (a terminal would draw it; the bench does not parse 20k lines/s).
+    if (name === 'tui') term.write(d);
+  });
+  const exited = new Promise<void>((r) => pty.onExit(() => r()));
+  try {
+    const admin = await adminUrlOf(dir, pty.pid);
+    let state = await systemState(admin);
+    for (let i = 0; i < 200 && !state.services.every((s) => s.instances.every((x) => x.state === 'ready')); i++) {
+      await sleep(100);
+      state = await systemState(admin);
+    }
+    const gateway = state.gatewayUrl;
+    const caller = instancesOf(state, 'caller')[0]!;
+    const backend = instancesOf(state, 'backend')[0]!;
+    const meshUrl = ((await (await fetch(`${caller.url}/peer`)).json()) as { url: string }).url;
+    await runFixedRate({ origin: gateway, rate: 500, next: () => ({ method: 'GET', path: '/hello' }) }, 1);
+
+    // (a) gateway load + noisy logs; CPU; key-to-screen on the TUI
+    const load = new FixedRateLoad({ origin: gateway, rate: RATE, next: () => ({ method: 'GET', path: '/hello' }) });
+    load.start();
+    await sleep(1000);
+    const cpuBefore = cpuSecondsOf(pty.pid);
+    const t0 = performance.now();
+    const keyMs: number[] = [];
+    if (name === 'tui') {
+      const views: [string, RegExp][] = [['2', /noisy\.0\s*│/], ['1', /SERVICE\s+STATE/]];
+      for (let i = 0; performance.now() - t0 < SECONDS * 1000; i++) {
+        const [key, shows] = views[i % 2]!;
+        keyMs.push(await keyToScreen(pty, term, key, shows));
+        await sleep(150);
+      }
+    } else await sleep(SECONDS * 1000);
+    const cpuPercent = ((cpuSecondsOf(pty.pid) - cpuBefore) / ((performance.now() - t0) / 1000)) * 100;
+    const window = await load.stop();
+    // (b) quiet logs, 1k req/s direct vs through the mesh edge
+    await fetch(`${gateway}/rate?n=0`);
+    await sleep(500);
+    const direct = percentiles((await runFixedRate({ origin: new URL(backend.url).origin, rate: 1000, next: () => ({ method: 'GET', path: '/hello' }) }, 5)).latenciesMs);
+    const mesh = percentiles((await runFixedRate({ origin: new URL(meshUrl).origin, rate: 1000, next: () => ({ method: 'GET', path: '/hello' }) }, 5)).latenciesMs);
+    console.log(`${name}: ${window.latenciesMs.length} gateway requests answered (${window.errors} errors, ${window.badStatus} bad), ${(bytes / 1e6).toFixed(1)} MB to the terminal`);
+    return { name, cpuPercent, sent: window.latenciesMs.length, keyMs, direct, mesh };
+  } finally {
+    pty.write(name === 'tui' ? 'q' : '\u0003');
+    await Promise.race([exited, sleep(20_000)]);
+    try {
+      process.kill(-pty.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+    term.dispose();
+  }
+}
+
+/** ms from writing `key` until the screen matches `shows` (checked after each chunk the terminal parsed). */
+function keyToScreen(pty: IPty, term: InstanceType<typeof xterm.Terminal>, key: string, shows: RegExp): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const screen = () => {
+      const b = term.buffer.active;
+      let s = '';
+      for (let i = 0; i < term.rows; i++) s += (b.getLine(b.viewportY + i)?.translateToString(true) ?? '') + '\n';
+      return s;
+    };
+    const start = performance.now();
+    const timer = setTimeout(() => {
+      off.dispose();
+      reject(new Error(`key ${key} did not show ${shows} within 5 s:\n${screen()}`));
+    }, 5000);
+    const off = term.onWriteParsed(() => {
+      if (!shows.test(screen())) return;
+      clearTimeout(timer);
+      off.dispose();
+      resolve(performance.now() - start);
+    });
+    pty.write(key);
+  });
+}
+
+const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+console.log(`tui bench: ${process.version}; ${RATE} req/s through the gateway + ${LINES} log lines/s for ${SECONDS}s per leg; load average at start ${loadAverage()}`);
+const plain = await runLeg('plain');
+const tui = await runLeg('tui');
+const keys = percentiles(tui.keyMs);
+console.log(`\nload average at end ${loadAverage()}\n`);
+console.log(table(['leg', 'devmode CPU (% of a core)', 'gateway req answered', 'mesh added p50 (ms)', 'mesh added p99 (ms)', 'direct p99', 'mesh p99'], [plain, tui].map((l) => [l.name, f(l.cpuPercent, 0), String(l.sent), f(l.mesh.p50 - l.direct.p50, 3), f(l.mesh.p99 - l.direct.p99, 3), f(l.direct.p99, 3), f(l.mesh.p99, 3)])));
+console.log(`\nkey-to-screen on the TUI leg (${keys.n} keys): p50 ${f(keys.p50)} ms, p99 ${f(keys.p99)} ms, max ${f(keys.max)} ms   (target p99 < 100 ms)`);
+console.log(`devmode CPU, TUI minus plain: ${f(tui.cpuPercent - plain.cpuPercent, 0)} % of a core   (target <= 25)`);
+console.log(`mesh added latency p99 with the TUI open: ${f(tui.mesh.p99 - tui.direct.p99, 3)} ms   (target < 1 ms)`);
+process.exit(0);
