@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { SystemControl } from '../core/contracts.js';
+import type { ViewControl as SystemControl } from '../system/control.js';
 import type { DevmodeEvent } from '../core/events/index.js';
 import { HttpListener, type BoundAddress } from '../net/http-server.js';
 import { fromControlError } from './control-errors.js';

@@ -73,31 +73,62 @@ export interface RecordView {
 }
 
 /**
- * The commands and read model that views (admin API, TUI, harness, `devmode wait`) use.
- * Implemented by system/; views never reach into parts.
+ * The commands views use (TUI, admin API, harness, CLI). What they read comes from the
+ * Store (core/store/); views never reach into parts. Implemented by system/ in the same
+ * process and by the remote control (cli/admin-client/) over the admin API, so every
+ * command is async. A command a system cannot carry out rejects with an error carrying
+ * `userError: true`, an HTTP-like `status` and a `hint`.
  */
 export interface SystemControl {
-  /** everything a view shows, as plain JSON-able data */
-  snapshot(): Promise<SystemSnapshot>;
-  /** restart every instance of a service */
+  /** restart every instance of a service; resolves once they are ready again (or failed) */
   restart(service: string): Promise<void>;
-  /** add or replace (same id) a run-time fault rule; returns it with its id */
-  setFault(rule: FaultRuleInput): FaultRuleView;
+  /** stop every instance of a managed service (state 'stopped'; no automatic restart) */
+  stop(service: string): Promise<void>;
+  /** start a stopped service's instances again */
+  start(service: string): Promise<void>;
+  /** add or replace (same id) a run-time fault rule; resolves with it as it is in force */
+  setFault(rule: FaultRuleInput): Promise<FaultRuleView>;
   /** false when no rule has that id */
-  clearFault(id: string): boolean;
+  clearFault(id: string): Promise<boolean>;
   /** removes every run-time and configured fault */
-  clearFaults(): void;
-  faults(): FaultRuleView[];
-  /** the live event stream (same events as the Bus) */
-  subscribe(listener: (event: import('./events/index.js').DevmodeEvent) => void): () => void;
+  clearFaults(): Promise<void>;
+  /** broker down (a fault rule with id BROKER_DOWN_RULE): every client is cut off until brokerUp() */
+  brokerDown(): Promise<FaultRuleView>;
+  brokerUp(): Promise<void>;
+  /** produce one message through the system's broker */
+  produce(message: ProduceInput): Promise<{ topic: string; partition: number; offset: number }>;
+  /** the last `limit` records of a partition, decoded for display (newest last), for a topic tail */
+  recentRecords(topic: string, partition: number, limit: number): Promise<RecordView[]>;
   /** switch body (and WebSocket frame) capture on for calls matching caller/callee (absent = any) */
-  captureOn(target: { caller?: string; callee?: string }): void;
+  captureOn(target: { caller?: string; callee?: string }): Promise<void>;
   /** switch it off (for that target, or everywhere) */
-  captureOff(target?: { caller?: string; callee?: string }): void;
+  captureOff(target?: { caller?: string; callee?: string }): Promise<void>;
   /** what capture is on for, and the captured exchanges (bounded; credentials redacted) */
-  captured(): { enabled: { caller: string; callee: string }[]; exchanges: unknown[] };
+  captured(): Promise<CapturedView>;
 }
 
+/** The id of the rule brokerDown() sets. */
+export const BROKER_DOWN_RULE = 'broker-down';
+
+export interface ProduceInput {
+  topic: string;
+  /** absent: chosen by key hash (or round robin without a key) */
+  partition?: number;
+  key?: string | null;
+  value: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface CapturedView {
+  enabled: { caller: string; callee: string }[];
+  /** the mesh's captured exchanges (see mesh/capture), newest last */
+  exchanges: unknown[];
+}
+
+/**
+ * `GET /state` of the admin API (`devmode status --json`, `devmode wait`): a stable, small
+ * summary derived from the Store's snapshot (core/store/state-view.ts).
+ */
 export interface SystemSnapshot {
   name: string;
   gatewayUrl: string;

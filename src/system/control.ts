@@ -1,7 +1,24 @@
-import type { BrokerIntrospection, EdgeStatsView, FaultRuleInput, FaultRuleView, RouteStatsView, SystemControl, SystemSnapshot, TopologyView } from '../core/contracts.js';
+import type { BrokerIntrospection, EdgeStatsView, FaultRuleInput, FaultRuleView, RouteStatsView, SystemSnapshot, TopologyView } from '../core/contracts.js';
 import type { DevmodeEvent, InstanceRef } from '../core/events/index.js';
 import type { ServiceEntry } from '../locator/types.js';
 import { suggest } from '../util/suggest.js';
+
+/**
+ * The admin API's view of the system until it reads the Store (being replaced by the Store
+ * and core/contracts.ts's SystemControl).
+ */
+export interface ViewControl {
+  snapshot(): Promise<SystemSnapshot>;
+  restart(service: string): Promise<void>;
+  setFault(rule: FaultRuleInput): FaultRuleView;
+  clearFault(id: string): boolean;
+  clearFaults(): void;
+  faults(): FaultRuleView[];
+  subscribe(listener: (event: DevmodeEvent) => void): () => void;
+  captureOn(target: { caller?: string; callee?: string }): void;
+  captureOff(target?: { caller?: string; callee?: string }): void;
+  captured(): { enabled: { caller: string; callee: string }[]; exchanges: unknown[] };
+}
 
 /** What the controller reads of one supervised instance (the supervisor's InstanceSlot fits). */
 export interface SlotView {
@@ -79,7 +96,7 @@ type InstanceSnapshot = ServiceSnapshot['instances'][number];
  * SystemControl over a running system's parts, for the admin API, the TUI and the harness.
  * Built from narrow, injected views of the parts so it can be tested without a whole system.
  */
-export class SystemController implements SystemControl {
+export class SystemController implements ViewControl {
   readonly #deps: SystemControllerDeps;
 
   constructor(deps: SystemControllerDeps) {
