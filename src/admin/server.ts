@@ -1,23 +1,26 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { ViewControl as SystemControl } from '../system/control.js';
+import type { SystemControl } from '../core/contracts.js';
 import type { DevmodeEvent } from '../core/events/index.js';
+import type { Store } from '../core/store/index.js';
 import { HttpListener, type BoundAddress } from '../net/http-server.js';
-import { fromControlError } from './control-errors.js';
+import { routeCommand } from './commands.js';
 import { removeAdminRecord, writeAdminRecord } from './discovery.js';
 import { ENDPOINTS } from './endpoints.js';
 import { EventMatcher, parseEventFilter } from './event-filter.js';
-import { EventHistory } from './event-history.js';
 import { EventStreamWriter, type StreamFormat } from './event-stream.js';
-import { parseFaultInput } from './fault-input.js';
-import { AdminHttpError, readJsonBody, sendError, sendJson } from './http-json.js';
+import { AdminHttpError, sendError, sendJson } from './http-json.js';
+import { fromControlError } from './control-errors.js';
+import { readSnapshot } from './snapshot-route.js';
+import { toSystemState } from '../core/store/index.js';
 
 export interface AdminServerOptions {
+  /** what the API reads: `/state`, `/snapshot`, `/events` and its replay */
+  store: Store;
+  /** what the API's commands call */
   control: SystemControl;
   host: string;
   /** 0 = any free port */
   port: number;
-  /** events kept for `?since=` and SSE reconnects (default 1000) */
-  historySize?: number;
   /** bytes a slow `/events` client may have waiting before events are dropped for it (default 1 MiB) */
   streamBufferBytes?: number;
   /** interval of SSE keep-alive comments (default 15 s) */
@@ -28,8 +31,6 @@ export interface AdminServerOptions {
   name?: string;
 }
 
-const MAX_BODY = 64 * 1024;
-
 interface StreamClient {
   writer: EventStreamWriter;
   matcher: EventMatcher;
@@ -37,15 +38,14 @@ interface StreamClient {
 
 /**
  * The control plane: JSON over HTTP on 127.0.0.1 for the CLI (`devmode wait`, `events`,
- * `status`), the harness and any other tool. It reads and acts only through SystemControl.
- * See ENDPOINTS for the routes.
+ * `status`, `ui`), the harness and any other tool. It reads the Store and acts only
+ * through SystemControl. See ENDPOINTS for the routes.
  */
 export class AdminServer {
   readonly #options: AdminServerOptions;
-  readonly #control: SystemControl;
+  readonly #store: Store;
   readonly #server: http.Server;
   readonly #listener: HttpListener;
-  readonly #history: EventHistory;
   readonly #clients = new Set<StreamClient>();
   #unsubscribe: (() => void) | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
@@ -54,8 +54,7 @@ export class AdminServer {
 
   constructor(options: AdminServerOptions) {
     this.#options = options;
-    this.#control = options.control;
-    this.#history = new EventHistory(options.historySize ?? 1000);
+    this.#store = options.store;
     this.#server = http.createServer((req, res) => void this.#handle(req, res));
     this.#listener = new HttpListener(this.#server);
   }
@@ -78,7 +77,7 @@ export class AdminServer {
 
   async start(): Promise<void> {
     if (this.#stopping) throw new Error('AdminServer was stopped');
-    this.#unsubscribe ??= this.#control.subscribe((event) => this.#onEvent(event));
+    this.#unsubscribe ??= this.#store.onEvent((event, seq) => this.#onEvent(event, seq));
     this.#address = await this.#listener.listen(this.#options.host, this.#options.port).catch((error: Error) => {
       throw Object.assign(new Error(`admin API: ${error.message}`, { cause: error }), { userError: /in use/.test(error.message) });
     });
@@ -109,8 +108,7 @@ export class AdminServer {
     if (this.#options.recordFile) await removeAdminRecord(this.#options.recordFile).catch(() => {});
   }
 
-  #onEvent(event: DevmodeEvent): void {
-    const seq = this.#history.add(event);
+  #onEvent(event: DevmodeEvent, seq: number): void {
     for (const c of this.#clients) if (c.matcher.matches(event)) c.writer.write(seq, event);
   }
 
@@ -128,66 +126,15 @@ export class AdminServer {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     const method = req.method ?? 'GET';
     const parts = path.split('/').slice(1).map(decodeSegment);
+    const only = (methods: readonly string[]) => {
+      if (!methods.includes(method)) throw new AdminHttpError(405, `${method} is not allowed here`, `use ${methods.join(' or ')}`, { endpoints: ENDPOINTS });
+    };
 
-    if (path === '/') return allow(method, ['GET'], () => sendJson(res, 200, { devmode: 'admin API', endpoints: ENDPOINTS }));
-    if (path === '/state') return allow(method, ['GET'], async () => sendJson(res, 200, await this.#control.snapshot()));
-    if (path === '/events') return allow(method, ['GET'], () => this.#events(req, res, url));
-    if (parts.length === 3 && parts[0] === 'services' && parts[2] === 'restart') {
-      return allow(method, ['POST'], () => this.#restart(res, parts[1] ?? '', url.searchParams));
-    }
-    if (path === '/faults') {
-      return allow(method, ['GET', 'POST', 'DELETE'], async () => {
-        if (method === 'GET') return sendJson(res, 200, this.#control.faults());
-        if (method === 'DELETE') {
-          this.#control.clearFaults();
-          return sendJson(res, 200, { cleared: true, faults: this.#control.faults() });
-        }
-        const input = parseFaultInput(await readJsonBody(req, MAX_BODY));
-        let view;
-        try {
-          view = this.#control.setFault(input);
-        } catch (error) {
-          throw fromControlError(error, 400);
-        }
-        sendJson(res, 201, view);
-      });
-    }
-    if (parts.length === 2 && parts[0] === 'faults') {
-      const id = parts[1] ?? '';
-      return allow(method, ['GET', 'DELETE'], () => {
-        if (method === 'GET') {
-          const rule = this.#control.faults().find((f) => f.id === id);
-          if (!rule) throw unknownFault(id, this.#control.faults().map((f) => f.id));
-          return sendJson(res, 200, rule);
-        }
-        if (!this.#control.clearFault(id)) throw unknownFault(id, this.#control.faults().map((f) => f.id));
-        sendJson(res, 200, { cleared: id });
-      });
-    }
-    if (path === '/capture') {
-      return allow(method, ['GET', 'POST', 'DELETE'], async () => {
-        if (method === 'GET') return sendJson(res, 200, this.#control.captured());
-        const target: { caller?: string; callee?: string } = {};
-        const source = method === 'POST' ? ((await readJsonBody(req, MAX_BODY)) ?? {}) : Object.fromEntries(url.searchParams);
-        if (typeof source !== 'object' || Array.isArray(source)) throw new AdminHttpError(400, 'the body must be a JSON object', 'e.g. {"callee":"user"}');
-        for (const key of ['caller', 'callee'] as const) {
-          const value = (source as Record<string, unknown>)[key];
-          if (value === undefined) continue;
-          if (typeof value !== 'string') throw new AdminHttpError(400, `'${key}' must be a service name`, 'e.g. {"callee":"user"}');
-          target[key] = value;
-        }
-        if (method === 'POST') {
-          try {
-            this.#control.captureOn(target);
-          } catch (error) {
-            throw fromControlError(error, 400);
-          }
-          return sendJson(res, 201, this.#control.captured());
-        }
-        this.#control.captureOff(Object.keys(target).length > 0 ? target : undefined);
-        return sendJson(res, 200, this.#control.captured());
-      });
-    }
+    if (path === '/') return only(['GET']), sendJson(res, 200, { devmode: 'admin API', endpoints: ENDPOINTS });
+    if (path === '/state') return only(['GET']), sendJson(res, 200, toSystemState(this.#store.getSnapshot()));
+    if (path === '/snapshot') return only(['GET']), sendJson(res, 200, readSnapshot(this.#store, url.searchParams));
+    if (path === '/events') return only(['GET']), this.#events(req, res, url);
+    if (await routeCommand({ req, res, url, method, parts, control: this.#options.control, store: this.#store })) return;
     throw new AdminHttpError(404, `no endpoint ${method} ${path}`, 'the admin API has these endpoints', { endpoints: ENDPOINTS });
   }
 
@@ -203,43 +150,11 @@ export class AdminServer {
     // Catch up first (SSE reconnect, or ?since=), then go live: both run in this tick, so no event falls between.
     const lastId = Number(req.headers['last-event-id']);
     const replayAfter = format === 'sse' && Number.isInteger(lastId) && lastId > 0 ? lastId : filter.since !== null ? 0 : null;
-    if (replayAfter !== null) for (const { seq, event } of this.#history.after(replayAfter)) if (client.matcher.matches(event)) client.writer.write(seq, event);
+    if (replayAfter !== null) for (const { seq, event } of this.#store.history(replayAfter)) if (client.matcher.matches(event)) client.writer.write(seq, event);
     if (this.#stopping) return client.writer.end();
     this.#clients.add(client);
     res.on('close', () => this.#clients.delete(client));
   }
-
-  async #restart(res: ServerResponse, service: string, params: URLSearchParams): Promise<void> {
-    const wait = ['1', 'true', 'yes'].includes(params.get('wait') ?? '');
-    const restarting = this.#control.restart(service);
-    if (wait) {
-      try {
-        await restarting;
-      } catch (error) {
-        throw fromControlError(error, 409);
-      }
-      return sendJson(res, 200, { service, restarted: true });
-    }
-    // A command rejects an unknown service at once; give that a chance to show before answering 202.
-    let failure: unknown;
-    let failed = false;
-    restarting.catch((error: unknown) => {
-      failure = error;
-      failed = true;
-    });
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (failed) throw fromControlError(failure, 409);
-    sendJson(res, 202, { service, restarting: true });
-  }
-}
-
-async function allow(method: string, methods: readonly string[], run: () => void | Promise<void>): Promise<void> {
-  if (!methods.includes(method)) throw new AdminHttpError(405, `${method} is not allowed here`, `use ${methods.join(' or ')}`, { endpoints: ENDPOINTS });
-  await run();
-}
-
-function unknownFault(id: string, known: string[]): AdminHttpError {
-  return new AdminHttpError(404, `no fault rule with id "${id}"`, known.length > 0 ? `rules in force: ${known.join(', ')}` : 'no fault rules are in force');
 }
 
 function decodeSegment(segment: string): string {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findConfigFile, formatDiagnostics, loadConfigWithWarnings, EXIT_CONFIG_ERROR, type SystemConfig } from '../config/index.js';
-import { shouldColor } from '../tui/colors.js';
+import { shouldColor } from '../term/colors.js';
 import type { CliIO } from './io.js';
 import { UserError } from './errors.js';
 

@@ -6,11 +6,11 @@
  */
 import { formatDiagnostics, loadConfig, type SystemConfig } from '../config/index.js';
 import { Bus } from '../core/bus.js';
-import type { FaultRuleInput, FaultRuleView } from '../core/contracts.js';
+import type { FaultRuleInput, FaultRuleView, SystemControl } from '../core/contracts.js';
 import type { DevmodeEvent, EventOf, EventType } from '../core/events/index.js';
+import type { Store } from '../core/store/index.js';
 import { describeFailures } from '../system/start-failure.js';
 import { System } from '../system/system.js';
-import { EventLog } from './event-log.js';
 
 export interface HarnessOptions {
   /** path of devmode.yaml */
@@ -19,7 +19,7 @@ export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;
   /** hot reload (default off: tests change files on purpose only) */
   watch?: boolean;
-  /** how many recent events to keep for `events()` and `waitFor` (default 20,000) */
+  /** how many recent events the Store keeps for `events()` and `waitFor` (default 20,000) */
   keepEvents?: number;
   /** called with every event (e.g. to print them while debugging) */
   onEvent?: (event: DevmodeEvent) => void;
@@ -29,14 +29,25 @@ export class Harness {
   readonly system: System;
   readonly bus: Bus;
   readonly config: SystemConfig;
-  readonly #log: EventLog;
+  /** the read model: services, logs, traffic, topics, faults (see core/store) */
+  readonly store: Store;
+  /** the commands: restart, stop, faults, produce, capture (see core/contracts.ts) */
+  readonly control: SystemControl;
 
   private constructor(config: SystemConfig, options: HarnessOptions) {
     this.config = config;
     this.bus = new Bus();
-    this.#log = new EventLog(this.bus, options.keepEvents ?? 20_000);
     if (options.onEvent) this.bus.subscribe(options.onEvent);
-    this.system = new System({ config, bus: this.bus, env: options.env ?? process.env, watch: options.watch ?? false, externalCaller: 'test' });
+    this.system = new System({
+      config,
+      bus: this.bus,
+      env: options.env ?? process.env,
+      watch: options.watch ?? false,
+      externalCaller: 'test',
+      storeLimits: { history: options.keepEvents ?? 20_000 },
+    });
+    this.store = this.system.store;
+    this.control = this.system.control;
   }
 
   /** Loads the config, starts the system and waits until every instance is ready. */
@@ -73,36 +84,37 @@ export class Harness {
     return url;
   }
 
-  /** Recent events (oldest first), optionally of one type. */
+  /** Recent events (oldest first, as many as the Store keeps), optionally of one type. */
   events<T extends EventType>(type?: T): EventOf<T>[] {
-    return this.#log.events(type);
+    const out: EventOf<T>[] = [];
+    for (const { event } of this.store.history()) if (type === undefined || event.type === type) out.push(event as EventOf<T>);
+    return out;
   }
 
   /** The first event (already seen, from `since`, or coming) matching, or a timeout error listing what was seen. */
   waitFor<T extends EventType>(type: T, match: (event: EventOf<T>) => boolean = () => true, timeoutMs = 15_000, since = 0): Promise<EventOf<T>> {
-    return this.#log.waitFor(type, match, timeoutMs, since);
+    return this.store.waitForEvent(type, match, { timeout: timeoutMs, after: since, what: `a '${type}' event that matched` });
   }
 
   /** A cursor: pass it to waitFor as `since` to ignore events seen before now. */
   mark(): number {
-    return this.#log.mark();
+    return this.store.lastSeq;
   }
 
-  setFault(input: FaultRuleInput): FaultRuleView {
-    return this.system.faults.set(input);
+  setFault(input: FaultRuleInput): Promise<FaultRuleView> {
+    return this.control.setFault(input);
   }
 
-  clearFault(id: string): boolean {
-    return this.system.faults.clear(id);
+  clearFault(id: string): Promise<boolean> {
+    return this.control.clearFault(id);
   }
 
-  clearFaults(): void {
-    this.system.faults.clearAll();
+  clearFaults(): Promise<void> {
+    return this.control.clearFaults();
   }
 
   /** Stops everything; idempotent. */
   async stop(): Promise<void> {
     await this.system.stop('harness');
-    this.#log.close();
   }
 }

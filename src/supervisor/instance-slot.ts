@@ -216,6 +216,19 @@ export class InstanceSlot {
     return proc.ready;
   }
 
+  /**
+   * Starts a stopped (or given-up) slot again, as if new: the backoff starts over. Resolves
+   * when it is ready; a running slot is left as it is.
+   */
+  resume(): Promise<void> {
+    if (this.#state.id === 'running' || this.#state.id === 'backoff') return this.whenReady();
+    this.#state = { id: 'running' };
+    this.#backoff.reset();
+    this.#lastError = null;
+    this.#spawn();
+    return this.whenReady();
+  }
+
   /** Stops everything this slot runs (current, replacement, retiring) in parallel. Idempotent. */
   async stop(): Promise<void> {
     const wasIdle = this.#state.id !== 'running';

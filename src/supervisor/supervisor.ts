@@ -65,11 +65,30 @@ export class Supervisor {
       .sort((a, b) => a.ref.instance - b.ref.instance);
   }
 
-  /** Restarts every instance of a service (stop, then start on the same port); resolves when all are ready. */
+  /**
+   * Restarts every instance of a service (stop, then start on the same port; a stopped one
+   * just starts); resolves when all are ready.
+   */
   async restart(service: string): Promise<void> {
+    const slots = this.#serviceSlots(service);
+    await Promise.all(slots.map((s) => (s.state === 'stopped' ? s.resume() : s.restart())));
+  }
+
+  /** Stops every instance of a service; they stay stopped (no restart) until startService(). */
+  async stopService(service: string): Promise<void> {
+    await Promise.all(this.#serviceSlots(service).map((s) => s.stop()));
+  }
+
+  /** Starts a stopped service's instances again; resolves when all are ready. */
+  async startService(service: string): Promise<void> {
+    await Promise.all(this.#serviceSlots(service).map((s) => s.resume()));
+  }
+
+  #serviceSlots(service: string): InstanceSlot[] {
+    if (this.#stopping) throw new Error('the supervisor is stopping');
     const slots = this.slots(service);
     if (slots.length === 0) throw new Error(`no managed service named ${service}`);
-    await Promise.all(slots.map((s) => s.restart()));
+    return slots;
   }
 
   /** Swap one instance for a new process on `port`; see InstanceSlot.replace. */

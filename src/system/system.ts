@@ -1,15 +1,20 @@
 import { performance } from 'node:perf_hooks';
 import type { ManagedServiceConfig, SystemConfig } from '../config/types.js';
 import type { Bus } from '../core/bus.js';
+import type { BrokerIntrospection, SystemControl } from '../core/contracts.js';
+import type { StoreLimits } from '../core/store/index.js';
 import type { InstanceRef } from '../core/events/index.js';
+import { EventStore, type RegisteredService, type Store } from '../core/store/index.js';
+import { ProcessSampler } from '../util/proc-usage.js';
 import { AdminServer, adminRecordPath } from '../admin/index.js';
 import { createBroker, type BrokerHandle } from '../broker/index.js';
-import { SystemController } from './control.js';
+import { CommandRefusedError, SystemCommands } from './control.js';
+import { MessageProducer } from './message-producer.js';
 import { startOrder } from '../config/graph.js';
 import { Gateway } from '../gateway/gateway.js';
 import { Registry } from '../locator/registry.js';
 import { LocatorServer } from '../locator/server.js';
-import { BodyCapture, FaultTable, Topology, TrafficStats } from '../mesh/index.js';
+import { BodyCapture, FaultTable, routeOf, Topology, TrafficStats } from '../mesh/index.js';
 import { HttpProxy } from '../net/proxy/index.js';
 import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js';
 import type { HotReload } from '../watch/index.js';
@@ -34,19 +39,26 @@ export interface SystemOptions {
   externalCaller?: string;
   /** how long a reloaded instance's predecessor keeps serving in-flight requests (default 250 ms) */
   drainMs?: number;
+  /** how much the Store keeps (the harness keeps a longer event history) */
+  storeLimits?: Partial<StoreLimits>;
 }
 
 /**
  * The composition root: builds every part from the config, wires them through interfaces
  * (the gateway and the mesh ask the locator's registry for instances; the supervisor's
  * events keep the registry current), starts them in order and stops them in reverse.
- * Views read the Bus and act only through the commands here (restart, stop).
+ * Views read the Store (`store`) and act only through the commands (`control`): nothing
+ * else of the parts is theirs to touch.
  */
 export class System {
   readonly #options: SystemOptions;
   readonly #config: SystemConfig;
   readonly #bus: Bus;
-  readonly registry = new Registry();
+  /** what every view reads: folded from the Bus from construction on, so it sees the whole start */
+  readonly store: EventStore;
+  /** the commands views use */
+  readonly control: SystemControl;
+  readonly #registry = new Registry();
   readonly #watchdog = new Watchdog();
   readonly #supervisor: Supervisor;
   readonly #proxy = new HttpProxy();
@@ -55,10 +67,11 @@ export class System {
   #externalUrls = new Map<string, string>();
   readonly #unsubscribe: (() => void)[] = [];
   readonly #retiring = new Set<Promise<void>>();
-  /** the mesh's read model: per-edge and per-route statistics, the observed graph */
-  readonly stats = new TrafficStats();
-  readonly topology: Topology;
-  readonly capture = new BodyCapture();
+  /** the mesh's figures, read by the Store: per-edge and per-route statistics, the observed graph */
+  readonly #stats = new TrafficStats();
+  readonly #topology: Topology;
+  readonly #capture = new BodyCapture();
+  readonly #producer = new MessageProducer(() => this.addresses.kafkaBrokers);
   #faults: FaultTable | undefined;
   #broker: BrokerHandle | undefined;
   #locator: LocatorServer | undefined;
@@ -75,19 +88,38 @@ export class System {
     this.#config = options.config;
     this.#bus = options.bus;
     this.#supervisor = new Supervisor({ publish: (e) => this.#bus.publish(e), groups: this.#watchdog });
-    this.topology = new Topology({ declared: Object.fromEntries(options.config.services.map((s) => [s.name, s.kind === 'managed' ? s.dependsOn : []])) });
+    this.#topology = new Topology({ declared: Object.fromEntries(options.config.services.map((s) => [s.name, s.kind === 'managed' ? s.dependsOn : []])) });
     this.#unsubscribe.push(
       this.#bus.subscribe((event) => {
-        this.stats.observe(event);
-        this.topology.observe(event);
+        this.#stats.observe(event);
+        this.#topology.observe(event);
       }),
     );
-  }
-
-  /** The fault rules in force (valid once start() began). */
-  get faults(): FaultTable {
-    if (!this.#faults) throw new Error('System is not started');
-    return this.#faults;
+    const sampler = new ProcessSampler();
+    this.store = new EventStore({
+      bus: this.#bus,
+      name: this.#config.name,
+      declared: this.#config.services.map((s) => (s.kind === 'managed' ? { name: s.name, kind: s.kind, instances: s.instances } : { name: s.name, kind: s.kind, url: s.url })),
+      ...(options.storeLimits ? { limits: options.storeLimits } : {}),
+      sources: {
+        addresses: () => this.#addresses ?? {},
+        traffic: { windowSec: 60, edges: () => this.#stats.edges(), routes: () => this.#stats.routes(), routeOf },
+        topology: () => this.#topology.view(),
+        broker: { topics: () => this.#brokerIntrospection().topics(), groups: () => this.#brokerIntrospection().groups() },
+        usage: (pids) => sampler.sample(pids),
+        registry: () => this.#registered(),
+      },
+    });
+    this.control = new SystemCommands({
+      services: () => this.#registered().map((s) => ({ name: s.name, kind: s.kind, url: s.kind === 'unmanaged' ? (s.instances[0]?.url ?? null) : null })),
+      restart: (s) => this.#command(s, () => this.restart(s)),
+      stop: (s) => this.#command(s, () => this.#supervisor.stopService(s)),
+      start: (s) => this.#command(s, () => this.#supervisor.startService(s)),
+      faults: () => this.#faults,
+      capture: this.#capture,
+      recentRecords: (topic, partition, limit) => this.#brokerIntrospection().recentRecords(topic, partition, limit),
+      produce: (message) => this.#producer.produce(message),
+    });
   }
 
   /** The system's addresses (valid once start() resolved). */
@@ -125,10 +157,10 @@ export class System {
 
     // --- Infrastructure, in parallel: watchdog, broker, locator, gateway ---
     for (const s of config.services) {
-      if (s.kind === 'managed') this.registry.declareService(s.name);
-      else this.registry.addUnmanaged(s.name, s.url);
+      if (s.kind === 'managed') this.#registry.declareService(s.name);
+      else this.#registry.addUnmanaged(s.name, s.url);
     }
-    this.#unsubscribe.push(syncRegistry(this.#bus, this.registry, host));
+    this.#unsubscribe.push(syncRegistry(this.#bus, this.#registry, host));
     // Built here, not in the constructor: config rules announce themselves (fault.set) and
     // the views are listening by now.
     const faults = (this.#faults = new FaultTable({
@@ -139,48 +171,34 @@ export class System {
       services: [...config.services.map((s) => s.name), ...(this.#options.externalCaller ? [this.#options.externalCaller] : [])],
     }));
     this.#broker = createBroker(config.kafka, { publish, faults, pidToInstance: (pid, pgid) => this.#instanceOfProcess(pid, pgid) });
-    this.#locator = new LocatorServer({ registry: this.registry, host: config.locator.host, port: plan.locator });
+    this.#locator = new LocatorServer({ registry: this.#registry, host: config.locator.host, port: plan.locator });
     this.#gateway = new Gateway({
       host: config.gateway.host,
       port: plan.gateway,
       waitTimeoutMs: config.gateway.waitTimeoutMs,
       services: config.services,
-      resolver: this.registry,
+      resolver: this.#registry,
       publish,
-      acls: this.registry,
+      acls: this.#registry,
       faults,
-      capture: this.capture,
+      capture: this.#capture,
     });
     const broker = this.#broker;
-    const control = new SystemController({
-      name: config.name,
-      addresses: () => this.addresses,
-      registry: this.registry,
-      slots: (s) => this.#supervisor.slots(s),
-      declared: config.services.map((s) => ({ name: s.name, kind: s.kind, instances: s.kind === 'managed' ? s.instances : 1 })),
-      stats: this.stats,
-      topology: () => this.topology.view(),
-      introspection: broker.introspection,
-      faults,
-      capture: this.capture,
-      restart: (s) => this.restart(s),
-      subscribe: (l) => this.#bus.subscribe(l),
-    });
-    this.#admin = new AdminServer({ control, host: config.admin.host, port: plan.admin, recordFile: adminRecordPath(config.root), name: config.name });
+    this.#admin = new AdminServer({ store: this.store, control: this.control, host: config.admin.host, port: plan.admin, recordFile: adminRecordPath(config.root), name: config.name });
     const managed = config.services.filter((s): s is ManagedServiceConfig => s.kind === 'managed');
     const edges = (this.#edges = new SystemEdges({
       config,
       managed,
-      resolver: this.registry,
+      resolver: this.#registry,
       publish,
       proxy: this.#proxy,
       faults,
-      capture: this.capture,
+      capture: this.#capture,
       externalCaller: this.#options.externalCaller,
     }));
     await Promise.all([
       this.#watchdog.start(),
-      this.#broker.start().then(() => this.registry.setKafka(this.#broker!.bootstrap)),
+      this.#broker.start().then(() => this.#registry.setKafka(this.#broker!.bootstrap)),
       this.#locator.start(),
       this.#gateway.start(),
       this.#admin.start(),
@@ -319,15 +337,15 @@ export class System {
     if (!service || !this.#plan) return;
     const slots = this.#supervisor.slots(name);
     if (service.reload === 'restart') {
-      this.registry.markPending(name, 'restarting after a change');
+      this.#registry.markPending(name, 'restarting after a change');
       try {
         await Promise.all(slots.map((slot) => slot.restart()));
       } finally {
-        this.registry.clearPending(name);
+        this.#registry.clearPending(name);
       }
       return;
     }
-    const retiring = await swapService({ service: name, slots, registry: this.registry, reserved: this.#plan.reserved, drainMs: this.#options.drainMs ?? 250 });
+    const retiring = await swapService({ service: name, slots, registry: this.#registry, reserved: this.#plan.reserved, drainMs: this.#options.drainMs ?? 250 });
     for (const retired of retiring) {
       this.#retiring.add(retired);
       void retired.finally(() => this.#retiring.delete(retired));
@@ -336,11 +354,11 @@ export class System {
 
   /** Restarts every instance of a service (a command for views). */
   async restart(service: string): Promise<void> {
-    this.registry.markPending(service, 'restarting');
+    this.#registry.markPending(service, 'restarting');
     try {
       await this.#supervisor.restart(service);
     } finally {
-      this.registry.clearPending(service);
+      this.#registry.clearPending(service);
     }
   }
 
@@ -360,7 +378,35 @@ export class System {
     this.#proxy.close();
     await Promise.all([settle(this.#locator?.stop()), settle(this.#broker?.stop()), settle(this.#admin?.stop())]);
     await settle(this.#watchdog.stop());
+    await settle(this.#producer.close());
     for (const off of this.#unsubscribe) off();
+    // Closed last, so views see the whole stop; what it holds stays readable.
+    this.store.close();
+  }
+
+  /** A command for a service's instances; one whose instances have not been started yet is refused clearly. */
+  async #command(service: string, run: () => Promise<void>): Promise<void> {
+    if (this.#stopping) throw new CommandRefusedError('devmode is stopping', 'start it again with devmode up', 503);
+    if (this.#supervisor.slots(service).length === 0) throw new CommandRefusedError(`${service} has not been started yet`, 'it waits for its dependencies or its build; try again once it runs');
+    await run();
+  }
+
+  /** The broker's introspection, or an empty one before the broker is built. */
+  #brokerIntrospection(): BrokerIntrospection {
+    return this.#broker?.introspection ?? NO_BROKER;
+  }
+
+  /** Services as the locator knows them (the broker's own entry is not a service). */
+  #registered(): RegisteredService[] {
+    const declared = this.#config.services.map((s) => s.name);
+    const entries = this.#registry.list().filter((e) => e.origin !== 'kafka');
+    const names = [...new Set([...declared, ...entries.map((e) => e.name)])];
+    return names.map((name) => {
+      const entry = entries.find((e) => e.name === name);
+      const config = this.#config.services.find((s) => s.name === name);
+      const kind = config ? config.kind : entry?.origin === 'managed' ? 'managed' : 'unmanaged';
+      return { name, kind, instances: (entry?.instances ?? []).map((i) => ({ instance: i.instance, state: i.state, port: i.port, url: i.url, why: i.why ?? null })) };
+    });
   }
 
   /**
@@ -374,6 +420,8 @@ export class System {
     return undefined;
   }
 }
+
+const NO_BROKER: BrokerIntrospection = { topics: async () => [], groups: async () => [], recentRecords: async () => [] };
 
 function rethrowAsStartError(error: unknown): never {
   if (error instanceof SystemStartError) throw error;

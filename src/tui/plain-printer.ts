@@ -1,6 +1,6 @@
 import type { Bus } from '../core/bus.js';
-import { formatEvent } from './format-event.js';
-import type { Style } from './colors.js';
+import { formatEvent } from '../term/format-event.js';
+import type { Style } from '../term/colors.js';
 
 /**
  * The view used when stdout is not a terminal (CI) and until the TUI is chosen:

@@ -76,19 +76,19 @@ describe('the mesh', () => {
     // calls between the user instances (CLUSTER_PEERS) are seen too
     await h.waitFor('http.exchange', (e) => e.caller.service === 'user' && e.callee.service === 'user', 10_000);
 
-    const topology = h.system.topology.view();
+    const topology = h.store.getSnapshot().topology;
     expect(topology.observed).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'shipping', to: 'user' }), expect.objectContaining({ from: 'gateway', to: 'order' })]));
     expect(topology.undeclared).toEqual([]);
   });
 
   it('computes per-edge latency percentiles that reflect an injected delay', async () => {
-    const fault = h.setFault({ caller: 'test', callee: 'order', delay: '40ms' });
+    const fault = await h.setFault({ caller: 'test', callee: 'order', delay: '40ms' });
     try {
       for (let i = 0; i < 30; i++) expect((await fetch(`${h.serviceUrl('order')}/health`)).status).toBe(200);
     } finally {
-      h.clearFault(fault.id);
+      await h.clearFault(fault.id);
     }
-    const edge = h.system.stats.edges().find((e) => e.caller === 'test' && e.callee === 'order');
+    const edge = await h.store.waitFor((s) => s.traffic.edges.find((e) => e.caller === 'test' && e.callee === 'order' && e.requests >= 30), { timeout: 5000, what: 'the test -> order edge with 30 requests' });
     expect(edge?.requests).toBeGreaterThanOrEqual(30);
     expect(edge!.p50).toBeGreaterThanOrEqual(40);
     expect(edge!.p50).toBeLessThan(200);
@@ -96,17 +96,17 @@ describe('the mesh', () => {
   });
 
   it('redacts credentials in captured traffic', async () => {
-    h.system.capture.enable({ callee: 'order' });
+    await h.control.captureOn({ callee: 'order' });
     try {
       await fetch(`${h.serviceUrl('order')}/health`, { headers: { authorization: 'Bearer secret-token', cookie: 'session=abc', 'x-trace': 'visible' } });
-      const captured = h.system.capture.list().at(-1)!;
+      const captured = (await h.control.captured()).exchanges.at(-1)!;
       const headers = JSON.stringify(captured);
       expect(headers).not.toContain('secret-token');
       expect(headers).not.toContain('session=abc');
       expect(headers).toContain('[redacted]');
       expect(headers).toContain('visible');
     } finally {
-      h.system.capture.disable();
+      await h.control.captureOff();
     }
   });
 
@@ -114,41 +114,41 @@ describe('the mesh', () => {
     const url = `${h.serviceUrl('order')}/health`;
     const errorCode = (e: Error) => String((e.cause as { code?: string } | undefined)?.code ?? e.message);
     try {
-      const status = h.setFault({ caller: 'test', callee: 'order', status: 503 });
+      const status = await h.setFault({ caller: 'test', callee: 'order', status: 503 });
       const answered = await fetch(url);
       expect(answered.status).toBe(503);
       expect(((await answered.json()) as { fault: string }).fault).toBe(status.id);
-      h.clearFault(status.id);
+      await h.clearFault(status.id);
 
-      const abort = h.setFault({ caller: 'test', callee: 'order', abort: true });
+      const abort = await h.setFault({ caller: 'test', callee: 'order', abort: true });
       await expect(fetch(url)).rejects.toThrow();
-      h.clearFault(abort.id);
+      await h.clearFault(abort.id);
 
-      const drop = h.setFault({ caller: 'test', callee: 'order', drop: true });
+      const drop = await h.setFault({ caller: 'test', callee: 'order', drop: true });
       await expect(fetch(url, { signal: AbortSignal.timeout(300) })).rejects.toThrow(/timeout|abort/i);
-      h.clearFault(drop.id);
+      await h.clearFault(drop.id);
 
-      const cut = h.setFault({ callee: 'order', cut: true });
+      const cut = await h.setFault({ callee: 'order', cut: true });
       // A kept-alive connection is reset when the cut starts; a new one is refused.
       const first = await fetch(url).then(() => 'answered', errorCode);
       expect(['ECONNRESET', 'ECONNREFUSED', 'UND_ERR_SOCKET']).toContain(first);
       expect(await fetch(url).then(() => 'answered', errorCode)).toBe('ECONNREFUSED');
-      h.clearFault(cut.id);
+      await h.clearFault(cut.id);
       await waitFor(async () => (await fetch(url).catch(() => null))?.status === 200, 'order back after the cut', 5_000);
     } finally {
-      h.clearFaults();
+      await h.clearFaults();
     }
   });
 
   it('cutting off user fails the ask (shipping) while orders placed meanwhile still reach user (tell)', async () => {
-    const cut = h.setFault({ callee: 'user', cut: true });
+    const cut = await h.setFault({ callee: 'user', cut: true });
     let during: { id: string };
     try {
       during = await placeOrder('linus');
       const ask = await post(`${h.gatewayUrl}/api/shipments`, { orderId: during.id });
       expect(ask.status).toBe(502);
     } finally {
-      h.clearFault(cut.id);
+      await h.clearFault(cut.id);
     }
     // The event went through Kafka (tell) and reaches the user instance that owns its
     // partition. That instance's direct note to its peer (CLUSTER_PEERS, at-most-once) may
@@ -158,12 +158,12 @@ describe('the mesh', () => {
 
   it('takes the broker down and up with no acknowledged message lost', async () => {
     const before = await placeOrder('barbara');
-    const down = h.setFault({ callee: 'kafka', broker: { down: true } });
+    const down = await h.setFault({ callee: 'kafka', broker: { down: true } });
     try {
       const failed = await post(`${h.gatewayUrl}/api/orders`, { userId: 'barbara', items: [{ sku: 'x', qty: 1 }] });
       expect(failed.status).toBeGreaterThanOrEqual(500);
     } finally {
-      h.clearFault(down.id);
+      await h.clearFault(down.id);
     }
     let after = { id: '' };
     await waitFor(
@@ -181,10 +181,10 @@ describe('the mesh', () => {
 
   it('repeats the same fault decisions for the same seed', async () => {
     const run = async () => {
-      const rule = h.setFault({ id: 'seeded', caller: 'test', callee: 'order', status: 500, percent: 50 });
+      const rule = await h.setFault({ id: 'seeded', caller: 'test', callee: 'order', status: 500, percent: 50 });
       const statuses: number[] = [];
       for (let i = 0; i < 20; i++) statuses.push((await fetch(`${h.serviceUrl('order')}/health`)).status);
-      h.clearFault(rule.id);
+      await h.clearFault(rule.id);
       return statuses;
     };
     const first = await run();

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { checkCommand, findConfigFile, EXIT_CONFIG_ERROR } from '../../config/index.js';
-import { shouldColor } from '../../tui/colors.js';
+import { shouldColor } from '../../term/colors.js';
 import type { CliIO } from '../io.js';
 import { parseFlags } from '../run.js';
 

@@ -1,5 +1,5 @@
-import { renderStatus } from '../../admin/client/index.js';
-import { shouldColor } from '../../tui/colors.js';
+import { renderStatus } from '../admin-client/index.js';
+import { shouldColor } from '../../term/colors.js';
 import type { CliIO } from '../io.js';
 import { parseFlags } from '../run.js';
 import { adminClientFor, adminFlags } from './wait.js';

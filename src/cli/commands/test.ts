@@ -4,7 +4,7 @@ import { testCommandEnvironment } from '../../system/environment.js';
 import { describeFailures } from '../../system/start-failure.js';
 import { System } from '../../system/system.js';
 import { PlainPrinter } from '../../tui/plain-printer.js';
-import { shouldColor } from '../../tui/colors.js';
+import { shouldColor } from '../../term/colors.js';
 import type { CliIO } from '../io.js';
 import { UserError } from '../errors.js';
 import { loadConfigFor } from '../load-config.js';

@@ -1,7 +1,7 @@
 import { Bus } from '../../core/bus.js';
 import { System } from '../../system/system.js';
 import { PlainPrinter } from '../../tui/plain-printer.js';
-import { shouldColor } from '../../tui/colors.js';
+import { shouldColor } from '../../term/colors.js';
 import type { CliIO } from '../io.js';
 import { loadConfigFor } from '../load-config.js';
 import { parseFlags } from '../run.js';

@@ -1,5 +1,5 @@
 import { findConfigFile, loadConfig, parseDuration } from '../../config/index.js';
-import { AdminClient, ReadinessTracker, parseEventLine, resolveAdminUrl, type ConfigAccess } from '../../admin/client/index.js';
+import { AdminClient, ReadinessTracker, parseEventLine, resolveAdminUrl, type ConfigAccess } from '../admin-client/index.js';
 import type { CliIO } from '../io.js';
 import { UserError } from '../errors.js';
 import { parseFlags } from '../run.js';

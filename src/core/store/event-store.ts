@@ -1,12 +1,14 @@
 import type { Bus } from '../bus.js';
 import type { FaultRuleView, GroupView, TopicView, TopologyView } from '../contracts.js';
 import type { DevmodeEvent, EventOf, EventType } from '../events/index.js';
+import { BrokerFold } from './broker-fold.js';
 import { Ring } from './ring.js';
-import { Series } from './series.js';
 import { ServicesFold } from './services-fold.js';
 import type { DeclaredService, StoreSources } from './sources.js';
-import type { BrokerView, EdgeTraffic, GroupTraffic, LogLine, NumberedEvent, RouteTraffic, StoreSnapshot, TapEntry, TrafficView } from './snapshot.js';
+import type { LogLine, NumberedEvent, RingView, StoreSnapshot, TrafficView } from './snapshot.js';
 import type { Store, StoreLimits, WaitOptions } from './store.js';
+import { TrafficFold } from './traffic-fold.js';
+import { waitUntil } from './waiting.js';
 
 export interface EventStoreOptions {
   /** where events come from (anything with the Bus's subscribe) */
@@ -28,9 +30,12 @@ export interface EventStoreOptions {
 export const DEFAULT_LIMITS: StoreLimits = {
   logLinesPerInstance: 5_000,
   logBytesPerInstance: 2 * 1024 * 1024,
+  logBytesTotal: 64 * 1024 * 1024,
   logLinesMerged: 10_000,
+  logBytesMerged: 8 * 1024 * 1024,
   logLineChars: 16 * 1024,
   history: 5_000,
+  historyBytes: 16 * 1024 * 1024,
   events: 500,
   tap: 2_000,
   seriesBuckets: 30,
@@ -39,8 +44,6 @@ export const DEFAULT_LIMITS: StoreLimits = {
 
 /** Events that have rings of their own, or are too many to be worth a line in `events`. */
 const NOT_NOTABLE = new Set<EventType>(['log', 'http.exchange', 'ws.opened', 'ws.closed', 'ws.frame', 'fault.applied', 'broker.append', 'broker.fetch']);
-/** Series keys kept (edges and routes); later ones get no sparkline. */
-const MAX_SERIES = 2048;
 
 /**
  * The Store over a Bus: folds every event into bounded state (rings that count what they
@@ -51,7 +54,7 @@ const MAX_SERIES = 2048;
 export class EventStore implements Store {
   readonly #limits: StoreLimits;
   readonly #now: () => number;
-  readonly #name: string;
+  #name: string;
   readonly #sources: StoreSources;
   readonly #brokerTimeoutMs: number;
   readonly #startedAt: number;
@@ -59,21 +62,19 @@ export class EventStore implements Store {
   readonly #timer: NodeJS.Timeout | undefined;
 
   readonly #services: ServicesFold;
+  readonly #traffic: TrafficFold;
+  readonly #broker = new BrokerFold();
   readonly #logs = new Map<string, Ring<LogLine>>();
   readonly #merged: Ring<LogLine>;
   readonly #history: Ring<NumberedEvent>;
   readonly #events: Ring<NumberedEvent>;
-  readonly #tap: Ring<TapEntry>;
-  readonly #series = new Map<string, Series>();
   readonly #faults = new Map<string, FaultRuleView>();
-  readonly #groupServices = new Map<string, Set<string>>();
-  #broker: { mode: BrokerView['mode']; address: string; state: BrokerView['state'] } = { mode: null, address: '', state: 'starting' };
-  #topics: readonly TopicView[] = [];
-  #groups: readonly GroupView[] = [];
-  #polledAt: number | null = null;
+  /** characters each instance's log ring may hold: its share of the total, at most the per-instance bound */
+  readonly #logBytesEach: number;
   #topology: TopologyView = { observed: [], undeclared: [], unused: [] };
-  #traffic: TrafficView = { windowSec: 60, edges: [], routes: [] };
-  #trafficStale = true;
+  #figures: TrafficView = { windowSec: 60, edges: [], routes: [] };
+  /** traffic or broker events came since the figures and topology were last read */
+  #figuresStale = true;
   #systemReady = false;
   #stopping = false;
 
@@ -94,10 +95,12 @@ export class EventStore implements Store {
     this.#brokerTimeoutMs = options.brokerTimeoutMs ?? 2000;
     this.#startedAt = this.#now();
     this.#services = new ServicesFold(options.declared ?? []);
-    this.#merged = new Ring(this.#limits.logLinesMerged);
-    this.#history = new Ring(this.#limits.history);
+    this.#traffic = new TrafficFold(this.#limits);
+    const instances = (options.declared ?? []).reduce((n, d) => n + (d.kind === 'managed' ? (d.instances ?? 1) : 0), 0);
+    this.#logBytesEach = Math.min(this.#limits.logBytesPerInstance, Math.floor(this.#limits.logBytesTotal / Math.max(1, instances)));
+    this.#merged = new Ring(this.#limits.logLinesMerged, { maxWeight: this.#limits.logBytesMerged, weigh: (l) => l.text.length });
+    this.#history = new Ring(this.#limits.history, { maxWeight: this.#limits.historyBytes, weigh: (e) => (e.event.type === 'log' ? e.event.line.length : 64) });
     this.#events = new Ring(this.#limits.events);
-    this.#tap = new Ring(this.#limits.tap);
     this.#unsubscribe = options.bus.subscribe((event) => this.#fold(event));
     const pollMs = options.pollMs ?? 1000;
     if (pollMs > 0) this.#timer = setInterval(() => void this.refresh(), pollMs).unref();
@@ -108,9 +111,8 @@ export class EventStore implements Store {
   }
 
   getSnapshot(): StoreSnapshot {
-    if (this.#snapshot?.version === this.#version && !this.#trafficStale) return this.#snapshot;
-    if (this.#trafficStale) this.#readTraffic();
-    this.#snapshot = this.#build();
+    if (this.#figuresStale) this.#readFigures();
+    if (this.#snapshot?.version !== this.#version) this.#snapshot = this.#build();
     return this.#snapshot;
   }
 
@@ -127,15 +129,21 @@ export class EventStore implements Store {
   history(afterSeq = 0): readonly NumberedEvent[] {
     const all = this.#history.toArray();
     if (afterSeq <= 0) return all;
-    // seqs grow by one per event: the first wanted one is at a known distance from the end
-    const start = all.length - (this.#seq - afterSeq);
-    return start <= 0 ? all : all.slice(start);
+    // seqs grow along the ring (a seeded history keeps its source's, all below the Store's own)
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (all[mid]!.seq <= afterSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? all : all.slice(lo);
   }
 
   waitFor<T>(predicate: (snapshot: StoreSnapshot) => T | false | null | undefined, options: WaitOptions = {}): Promise<T> {
     const first = predicate(this.getSnapshot());
     if (first) return Promise.resolve(first);
-    return this.#wait<T>(options, options.what ?? 'the awaited state', (resolve) =>
+    return waitUntil<T>(options, options.what ?? 'the awaited state', (resolve) =>
       this.subscribe(() => {
         const result = predicate(this.getSnapshot());
         if (result) resolve(result);
@@ -147,10 +155,9 @@ export class EventStore implements Store {
     const after = options.after ?? 0;
     const fits = (event: DevmodeEvent): event is EventOf<T> => event.type === type && match(event as EventOf<T>);
     for (const { event } of this.history(after)) if (fits(event)) return Promise.resolve(event);
-    const what = options.what ?? `a '${type}' event`;
-    return this.#wait<EventOf<T>>(
+    return waitUntil<EventOf<T>>(
       options,
-      what,
+      options.what ?? `a '${type}' event`,
       (resolve) =>
         this.onEvent((event, seq) => {
           if (seq > after && fits(event)) resolve(event);
@@ -178,34 +185,28 @@ export class EventStore implements Store {
   }
 
   /**
-   * Replaces the folded state with a snapshot's (the remote Store's first read), so a view
-   * attached late sees the logs, events and exchanges from before it came.
+   * Replaces the folded state with a snapshot's (the remote Store's first read, and each
+   * reconnection), so a view attached late sees the logs, events and exchanges from before.
    */
   seed(snapshot: StoreSnapshot): void {
+    this.#name = snapshot.header.name;
     this.#services.seed(snapshot.services);
     this.#logs.clear();
-    for (const [key, ring] of Object.entries(snapshot.logs.byInstance)) {
-      const mine = this.#logRing(key);
-      mine.addDropped(ring.dropped);
-      for (const line of ring.items) mine.push(line);
-    }
-    this.#merged.addDropped(snapshot.logs.merged.dropped);
-    for (const line of snapshot.logs.merged.items) this.#merged.push(line);
-    this.#events.addDropped(snapshot.events.dropped);
-    for (const e of snapshot.events.items) this.#events.push(e);
-    this.#tap.addDropped(snapshot.tap.dropped);
-    for (const e of snapshot.tap.items) this.#tap.push(e);
+    for (const [key, ring] of Object.entries(snapshot.logs.byInstance)) seedRing(this.#logRing(key), ring);
+    seedRing(this.#merged, snapshot.logs.merged);
+    seedRing(this.#events, snapshot.events);
+    this.#history.clear();
+    for (const e of snapshot.events.items) this.#history.push(e);
+    this.#traffic.seed(snapshot.tap);
     this.#faults.clear();
     for (const f of snapshot.faults) this.#faults.set(f.id, f);
-    this.#broker = { mode: snapshot.broker.mode, address: snapshot.broker.address, state: snapshot.broker.state };
-    this.#topics = snapshot.broker.topics;
-    this.#groups = snapshot.broker.groups;
-    this.#polledAt = snapshot.broker.polledAt;
+    this.#broker.seed(snapshot.broker);
     this.#topology = snapshot.topology;
-    this.#traffic = snapshot.traffic;
+    this.#figures = snapshot.traffic;
+    this.#figuresStale = false;
     this.#systemReady = snapshot.header.systemReady;
     this.#stopping = snapshot.header.stopping;
-    this.#seq = Math.max(this.#seq, snapshot.events.items.at(-1)?.seq ?? 0, snapshot.tap.items.at(-1)?.seq ?? 0, snapshot.logs.merged.items.at(-1)?.seq ?? 0);
+    this.#seq = Math.max(this.#seq, snapshot.seq);
     this.#changed();
   }
 
@@ -217,50 +218,22 @@ export class EventStore implements Store {
     const numbered: NumberedEvent = { seq, event };
     this.#history.push(numbered);
     if (!NOT_NOTABLE.has(event.type)) this.#events.push(numbered);
-    this.#services.fold(event);
+    if (this.#traffic.fold(event, seq, this.#now(), this.#sources.traffic?.routeOf) || this.#broker.fold(event)) this.#figuresStale = true;
+    else if (!this.#services.fold(event)) this.#foldRest(event, seq);
+    for (const listener of this.#eventListeners) {
+      try {
+        listener(event, seq);
+      } catch {
+        // a broken view must not stop the others, nor the part that published
+      }
+    }
+    this.#changed();
+  }
+
+  #foldRest(event: DevmodeEvent, seq: number): void {
     switch (event.type) {
       case 'log':
         this.#log(seq, event);
-        break;
-      case 'http.exchange':
-        this.#tap.push(Object.freeze({
-          seq,
-          id: event.id,
-          ts: event.ts,
-          kind: 'http',
-          caller: event.caller,
-          callee: event.callee,
-          method: event.method,
-          path: event.path,
-          status: event.status,
-          durationMs: event.durationMs,
-          requestBytes: event.requestBytes,
-          responseBytes: event.responseBytes,
-          error: event.error ?? null,
-          fault: event.fault ?? null,
-          traceId: traceIdOf(event.traceparent),
-        } satisfies TapEntry));
-        this.#count(event.caller.service, event.callee.service, event.method, event.path, event.status >= 500 || event.error !== undefined);
-        break;
-      case 'ws.opened':
-        this.#tap.push(Object.freeze({
-          seq,
-          id: event.id,
-          ts: event.ts,
-          kind: 'ws',
-          caller: event.caller,
-          callee: event.callee,
-          method: 'WS',
-          path: event.path,
-          status: 101,
-          durationMs: null,
-          requestBytes: 0,
-          responseBytes: 0,
-          error: null,
-          fault: null,
-          traceId: null,
-        } satisfies TapEntry));
-        this.#count(event.caller.service, event.callee.service, 'WS', event.path, false);
         break;
       case 'fault.set':
         // a copy: the snapshot freezes what it holds, and the event's object is the publisher's
@@ -274,21 +247,6 @@ export class EventStore implements Store {
         if (rule) this.#faults.set(event.id, { ...rule, hits: rule.hits + 1 });
         break;
       }
-      case 'broker.started':
-        this.#broker = { mode: event.mode, address: event.bootstrap, state: 'up' };
-        break;
-      case 'broker.down':
-        this.#broker = { ...this.#broker, state: 'down' };
-        break;
-      case 'broker.up':
-        this.#broker = { ...this.#broker, address: event.bootstrap, state: 'up' };
-        break;
-      case 'broker.stopped':
-        this.#broker = { ...this.#broker, state: 'stopped' };
-        break;
-      case 'broker.fetch':
-        if (event.group !== undefined && event.service !== undefined) this.#attribute(event.group, event.service);
-        break;
       case 'system.ready':
         this.#systemReady = true;
         break;
@@ -298,14 +256,6 @@ export class EventStore implements Store {
       default:
         break;
     }
-    for (const listener of this.#eventListeners) {
-      try {
-        listener(event, seq);
-      } catch {
-        // a broken view must not stop the others, nor the part that published
-      }
-    }
-    this.#changed();
   }
 
   #log(seq: number, event: EventOf<'log'>): void {
@@ -319,33 +269,10 @@ export class EventStore implements Store {
   #logRing(key: string): Ring<LogLine> {
     let ring = this.#logs.get(key);
     if (!ring) {
-      ring = new Ring<LogLine>(this.#limits.logLinesPerInstance, { maxWeight: this.#limits.logBytesPerInstance, weigh: (l) => l.text.length });
+      ring = new Ring<LogLine>(this.#limits.logLinesPerInstance, { maxWeight: this.#logBytesEach, weigh: (l) => l.text.length });
       this.#logs.set(key, ring);
     }
     return ring;
-  }
-
-  #count(caller: string, callee: string, method: string, path: string, error: boolean): void {
-    const now = this.#now();
-    this.#seriesOf(`${caller}\u0000${callee}`)?.record(now, error);
-    const routeOf = this.#sources.traffic?.routeOf;
-    if (routeOf) this.#seriesOf(`${caller}\u0000${callee}\u0000${method}\u0000${routeOf(path)}`)?.record(now, error);
-    this.#trafficStale = true;
-  }
-
-  #seriesOf(key: string): Series | undefined {
-    let series = this.#series.get(key);
-    if (!series && this.#series.size < MAX_SERIES) this.#series.set(key, (series = new Series(this.#limits.seriesBuckets, this.#limits.seriesBucketMs)));
-    return series;
-  }
-
-  #attribute(group: string, service: string): void {
-    let services = this.#groupServices.get(group);
-    if (!services) {
-      if (this.#groupServices.size >= 1024) return;
-      this.#groupServices.set(group, (services = new Set()));
-    }
-    if (services.size < 64) services.add(service);
   }
 
   // ---------------------------------------------------------------- polling
@@ -353,23 +280,20 @@ export class EventStore implements Store {
   async #refresh(): Promise<void> {
     if (this.#closed) return;
     const sources = this.#sources;
+    await sources.prepare?.().catch(() => {});
+    if (this.#closed) return;
     if (sources.registry) this.#services.mergeRegistry(sources.registry());
-    if (sources.topology) this.#topology = sources.topology();
-    this.#readTraffic();
+    this.#readFigures();
     const [broker, usage] = await Promise.all([this.#readBroker(), sources.usage ? sources.usage(this.#services.pids()).catch(() => undefined) : undefined]);
     if (this.#closed) return;
-    if (broker) {
-      this.#topics = broker.topics;
-      this.#groups = broker.groups;
-      this.#polledAt = this.#now();
-    }
+    if (broker) this.#broker.polled(broker.topics, broker.groups, this.#now());
     if (usage) this.#services.mergeUsage(usage);
     this.#changed();
   }
 
   async #readBroker(): Promise<{ topics: TopicView[]; groups: GroupView[] } | undefined> {
     const broker = this.#sources.broker;
-    if (!broker || this.#broker.state === 'down' || this.#broker.state === 'stopped') return undefined;
+    if (!broker || !this.#broker.reachable) return undefined;
     // A broker that is slow (container mode, a fault) must not hold the rest of the poll.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.#brokerTimeoutMs)));
@@ -382,19 +306,13 @@ export class EventStore implements Store {
     }
   }
 
-  #readTraffic(): void {
-    this.#trafficStale = false;
-    const source = this.#sources.traffic;
-    if (!source) return;
-    const now = this.#now();
-    const empty = this.#emptySeries ??= new Series(this.#limits.seriesBuckets, this.#limits.seriesBucketMs);
-    const edges: EdgeTraffic[] = source.edges().map((e) => Object.freeze({ ...e, series: e.series ?? (this.#series.get(`${e.caller}\u0000${e.callee}`) ?? empty).view(now) }));
-    const routes: RouteTraffic[] = source.routes().map((r) => Object.freeze({ ...r, series: r.series ?? (this.#series.get(`${r.caller}\u0000${r.callee}\u0000${r.method}\u0000${r.route}`) ?? empty).view(now) }));
-    this.#traffic = { windowSec: source.windowSec, edges, routes };
+  /** The traffic figures and the topology: on the poll, and when a snapshot is built after traffic. */
+  #readFigures(): void {
+    this.#figuresStale = false;
     this.#version++;
+    if (this.#sources.topology) this.#topology = this.#sources.topology();
+    if (this.#sources.traffic) this.#figures = this.#traffic.read(this.#sources.traffic, this.#now());
   }
-
-  #emptySeries: Series | undefined;
 
   // ---------------------------------------------------------------- snapshot
 
@@ -431,17 +349,15 @@ export class EventStore implements Store {
     } catch {
       // not started yet: no addresses
     }
-    const edges = this.#traffic.edges;
+    const edges = this.#figures.edges;
     const requests = edges.reduce((n, e) => n + e.requests, 0);
     const errors = edges.reduce((n, e) => n + e.errors, 0);
-    const byInstance: Record<string, ReturnType<Ring<LogLine>['view']>> = {};
+    const byInstance: Record<string, RingView<LogLine>> = {};
     for (const [key, ring] of this.#logs) byInstance[key] = ring.view();
-    const groups: GroupTraffic[] = this.#groups.map((g) =>
-      Object.freeze({ ...g, services: Object.freeze([...(this.#groupServices.get(g.groupId) ?? [])].sort()), lag: g.offsets.reduce((n, o) => n + o.lag, 0) }),
-    );
-    return deepFreezeShallow({
+    return freezeTwoLevels({
       version: this.#version,
       ts: this.#now(),
+      seq: this.#seq,
       header: {
         name: this.#name,
         gatewayUrl: addresses.gatewayUrl ?? '',
@@ -455,57 +371,31 @@ export class EventStore implements Store {
         startedAt: this.#startedAt,
         systemReady: this.#systemReady,
         stopping: this.#stopping,
+        remote: this.#sources.remote?.() ?? null,
       },
       services,
       logs: { byInstance, merged: this.#merged.view() },
       events: this.#events.view(),
-      tap: this.#tap.view(),
-      traffic: { windowSec: this.#traffic.windowSec, edges: Object.freeze([...this.#traffic.edges]), routes: Object.freeze([...this.#traffic.routes]) },
+      tap: this.#traffic.tap(),
+      traffic: { windowSec: this.#figures.windowSec, edges: [...this.#figures.edges], routes: [...this.#figures.routes] },
       topology: this.#topology,
       faults: [...this.#faults.values()],
-      broker: { ...this.#broker, topics: this.#topics, groups, polledAt: this.#polledAt },
-    });
-  }
-
-  #wait<T>(options: WaitOptions, what: string, listen: (resolve: (value: T) => void) => () => void, detail?: () => string): Promise<T> {
-    const timeoutMs = options.timeout ?? 15_000;
-    return new Promise<T>((resolve, reject) => {
-      if (options.signal?.aborted) return reject(options.signal.reason);
-      let off: () => void = () => {};
-      const finish = () => {
-        off();
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-      };
-      const onAbort = () => {
-        finish();
-        reject(options.signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`${what} did not come within ${timeoutMs} ms${detail?.() ?? ''}`));
-      }, timeoutMs);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      off = listen((value) => {
-        finish();
-        resolve(value);
-      });
+      broker: this.#broker.view(),
     });
   }
 }
 
-/** The W3C trace id of a traceparent (`00-<trace id>-<span id>-<flags>`), or null. */
-function traceIdOf(traceparent: string | undefined): string | null {
-  if (!traceparent) return null;
-  const id = traceparent.split('-')[1];
-  return id && id.length === 32 ? id : null;
+function seedRing<T>(ring: Ring<T>, from: RingView<T>): void {
+  ring.clear();
+  ring.addDropped(from.dropped);
+  for (const item of from.items) ring.push(item);
 }
 
 /**
  * Freezes the snapshot and its containers two levels down (what the Store builds afresh);
  * items already frozen when made (log lines, tap entries, ring views) are left as they are.
  */
-function deepFreezeShallow<T extends object>(value: T): T {
+function freezeTwoLevels<T extends object>(value: T): T {
   for (const child of Object.values(value)) {
     if (child && typeof child === 'object' && !Object.isFrozen(child)) {
       for (const grand of Object.values(child as object)) if (grand && typeof grand === 'object' && !Object.isFrozen(grand)) Object.freeze(grand);

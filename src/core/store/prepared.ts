@@ -67,10 +67,12 @@ export function prepareSnapshot(draft: SnapshotDraft = {}): StoreSnapshot {
     fault: t.fault ?? null,
     traceId: t.traceId ?? null,
   }));
+  seq = Math.max(seq, ...tap.map((t) => t.seq));
   const managed = services.filter((s) => s.kind === 'managed').flatMap((s) => s.instances);
   const snapshot: StoreSnapshot = {
     version: draft.version ?? 1,
     ts,
+    seq,
     header: {
       name: 'shop',
       gatewayUrl: 'http://127.0.0.1:9000',
@@ -84,6 +86,7 @@ export function prepareSnapshot(draft: SnapshotDraft = {}): StoreSnapshot {
       startedAt: ts - 60_000,
       systemReady: managed.length > 0 && managed.every((i) => i.state === 'ready'),
       stopping: false,
+      remote: null,
       ...draft.header,
     },
     services,
@@ -138,7 +141,7 @@ export class StaticStore implements Store {
   }
 
   get lastSeq(): number {
-    return this.#snapshot.events.items.at(-1)?.seq ?? 0;
+    return this.#snapshot.seq;
   }
 
   getSnapshot(): StoreSnapshot {

@@ -58,6 +58,16 @@ export class Ring<T> {
     return false;
   }
 
+  /** Empties the ring and its dropped count (a remote Store's re-seed). */
+  clear(): void {
+    this.#items = new Array<T | undefined>(this.#capacity);
+    this.#head = 0;
+    this.#size = 0;
+    this.#weight = 0;
+    this.#dropped = 0;
+    this.#view = undefined;
+  }
+
   /** Counts items that were never kept (e.g. seeded from a remote ring's dropped count). */
   addDropped(n: number): void {
     this.#dropped += n;

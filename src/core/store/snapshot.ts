@@ -13,8 +13,10 @@ import type { DevmodeEvent, Endpoint, InstanceState } from '../events/index.js';
 export interface StoreSnapshot {
   /** grows by one or more with every change; equal versions mean the same snapshot object */
   readonly version: number;
-  /** when this snapshot was built (ms since the epoch): uptimes are `ts - startedAt` */
+  /** when this snapshot was built (ms since the epoch): uptimes are `ts - upSince` */
   readonly ts: number;
+  /** the seq of the newest event folded into it (0 before any): where a live stream takes over */
+  readonly seq: number;
   readonly header: HeaderView;
   /** declared services first (config order), then any registered at run time */
   readonly services: readonly ServiceView[];
@@ -52,6 +54,18 @@ export interface HeaderView {
   readonly systemReady: boolean;
   /** the system is shutting down (system.stopping seen) */
   readonly stopping: boolean;
+  /** set when the Store is fed from a devmode running elsewhere (`devmode ui`) */
+  readonly remote: RemoteView | null;
+}
+
+/** A remote Store's feed: the admin API it reads, and whether its event stream is live. */
+export interface RemoteView {
+  readonly adminUrl: string;
+  readonly connected: boolean;
+  /** when the feed was last connected or lost (ms since the epoch) */
+  readonly since: number;
+  /** why it is not connected ('devmode stopped', a connection error), null when connected */
+  readonly error: string | null;
 }
 
 /**

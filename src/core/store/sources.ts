@@ -5,9 +5,13 @@
  * a missing one reads as empty.
  */
 import type { BrokerIntrospection, EdgeStatsView, RouteStatsView, TopologyView } from '../contracts.js';
-import type { SeriesView } from './snapshot.js';
+import type { RemoteView, SeriesView } from './snapshot.js';
 
 export interface StoreSources {
+  /** awaited at the start of each poll, before the others are read (a remote source fetches here) */
+  prepare?(): Promise<void>;
+  /** for a Store fed from another devmode: where, and whether the feed is live */
+  remote?(): RemoteView;
   /** the system's addresses; may throw (or return '') before the system has started */
   addresses?(): { gatewayUrl?: string; locatorUrl?: string; adminUrl?: string };
   /** per-edge and per-route figures over a sliding window (the mesh's TrafficStats fits) */

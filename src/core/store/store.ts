@@ -54,14 +54,17 @@ export interface WaitOptions {
 export interface StoreLimits {
   /** lines per instance (default 5,000) */
   logLinesPerInstance: number;
-  /** bytes of text per instance (default 2 MiB) */
+  /** characters of text per instance (default 2 Mi), and over all instances (default 64 Mi): with many instances each gets its share */
   logBytesPerInstance: number;
-  /** lines of the merged ring (default 10,000) */
+  logBytesTotal: number;
+  /** lines (default 10,000) and characters (default 8 Mi) of the merged ring */
   logLinesMerged: number;
+  logBytesMerged: number;
   /** a longer line is cut to this many characters, with a note of how much was cut (default 16 KiB) */
   logLineChars: number;
-  /** events in history() (default 5,000; the harness keeps more) */
+  /** events in history() (default 5,000; the harness keeps more), and the characters of log lines among them (default 16 Mi) */
   history: number;
+  historyBytes: number;
   /** notable events in snapshot.events (default 500) */
   events: number;
   /** exchanges in the tap (default 2,000) */

@@ -135,7 +135,7 @@ describe('devmode status', () => {
     expect(lines).toContain('  order.0  ready     pid 42000  port 41000');
     expect(lines).toContain('  user.1   starting  pid 42002  port 41002');
     expect(lines.some((l) => /^ {2}gateway -> order +0\.2 +8% +3\.5 ms +9\.0 ms +12\.3 ms$/.test(l))).toBe(true);
-    expect(lines.some((l) => /^ {2}slow +\* -> user +\* +delay 100 +100% +0$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^ {2}slow +\* -> user +\* +delay 100 ms +100% +0$/.test(l))).toBe(true);
 
     const json = await devmode(['status', '--json', '--admin', admin.url]);
     expect((JSON.parse(json.stdout) as SystemSnapshot).services.map((s) => s.name)).toEqual(['order', 'user', 'legacy']);
@@ -147,7 +147,7 @@ describe('devmode status', () => {
 
     const dir = await tempDir();
     await writeFile(path.join(dir, 'devmode.yaml'), 'name: shop\nservices:\n  a:\n    command: node -e "1"\n');
-    const recorded = new AdminServer({ control: admin.control, host: '127.0.0.1', port: 0, recordFile: adminRecordPath(dir), name: 'shop' });
+    const recorded = new AdminServer({ store: admin.store, control: admin.control, host: '127.0.0.1', port: 0, recordFile: adminRecordPath(dir), name: 'shop' });
     await recorded.start();
     onTestFinished(() => recorded.stop());
     expect(await readAdminRecord(adminRecordPath(dir))).toMatchObject({ url: recorded.url, pid: process.pid, name: 'shop' });

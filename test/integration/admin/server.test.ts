@@ -138,15 +138,15 @@ describe('faults', () => {
     const admin = await startAdmin();
     const created = await send('POST', `${admin.url}/faults`, { caller: 'gateway', callee: 'user', status: 503, percent: 50 });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ id: 'f1', callee: 'user', percent: 50, action: 'status 503' });
+    expect(created.json).toMatchObject({ id: 'rule-1', callee: 'user', percent: 50, action: 'status 503' });
     expect((await send('POST', `${admin.url}/faults`, { id: 'slow', callee: 'order', delay: '200ms', jitter: 50 })).status).toBe(201);
-    expect((await send('GET', `${admin.url}/faults`)).json.map((f: { id: string }) => f.id)).toEqual(['f1', 'slow']);
+    expect((await send('GET', `${admin.url}/faults`)).json.map((f: { id: string }) => f.id)).toEqual(['rule-1', 'slow']);
     expect((await send('GET', `${admin.url}/state`)).json.faults).toHaveLength(2);
-    expect((await send('GET', `${admin.url}/faults/slow`)).json.action).toBe('delay 200ms');
-    expect((await send('DELETE', `${admin.url}/faults/f1`)).status).toBe(200);
-    const missing = await send('DELETE', `${admin.url}/faults/f1`);
+    expect((await send('GET', `${admin.url}/faults/slow`)).json.action).toBe('delay 200 ms + 0..50 ms');
+    expect((await send('DELETE', `${admin.url}/faults/rule-1`)).status).toBe(200);
+    const missing = await send('DELETE', `${admin.url}/faults/rule-1`);
     expect(missing.status).toBe(404);
-    expect(missing.json).toEqual({ error: 'no fault rule with id "f1"', hint: 'rules in force: slow' });
+    expect(missing.json).toEqual({ error: 'no fault rule with id "rule-1"', hint: 'rules in force: slow' });
     expect((await send('DELETE', `${admin.url}/faults`)).json).toEqual({ cleared: true, faults: [] });
   });
 
@@ -157,13 +157,13 @@ describe('faults', () => {
     ['percent out of range', { callee: 'user', cut: true, percent: 150 }, /percent must be a number from 0 to 100/],
     ['misspelt key', { calee: 'user', cut: true }, /unknown key "calee"/],
     ['bad status', { status: 42 }, /status must be an HTTP status code/],
-    ['unknown service (the system says)', { callee: 'nobody', cut: true }, /unknown service "nobody"/],
+    ['unknown service (the system says)', { callee: 'nobody', cut: true }, /callee 'nobody' of the fault rule is not a service/],
   ])('%s is a 400 with {error, hint}', async (_name, body, message) => {
     const admin = await startAdmin();
     const res = await send('POST', `${admin.url}/faults`, body);
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(message);
-    expect(admin.faults.rules.size).toBe(0);
+    expect(admin.faults.list()).toEqual([]);
   });
 
   test('a misspelt key gets a suggestion', async () => {
@@ -183,7 +183,7 @@ describe('restart and unknown paths', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.json).toEqual({ error: 'there is no service named "ordr"', hint: 'did you mean "order"?' });
     expect((await send('POST', `${admin.url}/services/legacy/restart`)).status).toBe(409);
-    expect(admin.restarts).toEqual(['order', 'user']);
+    expect(admin.commands).toEqual(['restart order', 'restart user']);
   });
 
   test('any other path is a 404 listing the endpoints; a wrong method is a 405', async () => {
@@ -212,3 +212,43 @@ async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('the read model and the new commands', () => {
+  test('GET /snapshot is the Store snapshot, with logs unless ?logs=0', async () => {
+    const admin = await startAdmin();
+    admin.bus.publish(log('order', 'listening'));
+    const full = (await send('GET', `${admin.url}/snapshot`)).json;
+    expect(full.version).toBe(admin.store.getSnapshot().version);
+    expect(full.seq).toBe(admin.store.lastSeq);
+    expect(full.logs.byInstance['order.0'].items.map((l: { text: string }) => l.text)).toEqual(['listening']);
+    expect(full.header).toMatchObject({ name: 'shop', gatewayUrl: 'http://127.0.0.1:9000', ready: 2, total: 3 });
+    const lean = (await send('GET', `${admin.url}/snapshot?logs=0`)).json;
+    expect(lean.logs).toEqual({ byInstance: {}, merged: { items: [], dropped: 0, total: 0 } });
+    expect(lean.services).toEqual(full.services);
+  });
+
+  test('stop and start a service; broker down and up as a fault rule; produce without a broker is a 503', async () => {
+    const admin = await startAdmin();
+    expect(await send('POST', `${admin.url}/services/order/stop`)).toEqual({ status: 200, json: { service: 'order', stopped: true } });
+    expect((await send('POST', `${admin.url}/services/order/start?wait=true`)).json).toEqual({ service: 'order', started: true });
+    expect((await send('POST', `${admin.url}/services/legacy/stop`)).status).toBe(409);
+    expect(admin.commands).toEqual(['stop order', 'start order']);
+    const down = await send('POST', `${admin.url}/broker/down`);
+    expect(down).toMatchObject({ status: 201, json: { id: 'broker-down', action: 'broker down' } });
+    expect(admin.faults.down).toBe(true);
+    expect((await send('POST', `${admin.url}/broker/up`)).status).toBe(200);
+    expect(admin.faults.down).toBe(false);
+    const produced = await send('POST', `${admin.url}/topics/orders/messages`, { key: '1', value: 'x' });
+    expect(produced.status).toBe(503);
+    expect((await send('POST', `${admin.url}/topics/orders/messages`, { vlaue: 'x' })).json.error).toBe('unknown key "vlaue" in the message');
+    expect((await send('GET', `${admin.url}/topics/orders/records?limit=0`)).status).toBe(400);
+    expect((await send('GET', `${admin.url}/topics/orders/records`)).json).toEqual([]);
+  });
+
+  test('a fault duration in the config grammar is accepted (1m30s) and shown as the mesh applies it', async () => {
+    const admin = await startAdmin();
+    const res = await send('POST', `${admin.url}/faults`, { callee: 'user', delay: '1m30s' });
+    expect(res.status).toBe(201);
+    expect(res.json.action).toBe('delay 90000 ms');
+  });
+});

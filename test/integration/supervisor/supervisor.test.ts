@@ -48,6 +48,31 @@ describe('Supervisor', () => {
     expect(log.states().at(-1)?.state).toBe('stopped');
   });
 
+  test('stopService keeps a service stopped (no restart); startService and restart bring it back with a new process', async () => {
+    const log = new EventLog();
+    const sup = supervisor(log);
+    const port = await freePort();
+    const slot = sup.startInstance(spec({ command: node('tcp-listen.mjs'), port }));
+    await slot.whenReady();
+    const first = slot.pid!;
+    await sup.stopService('svc');
+    expect(slot.state).toBe('stopped');
+    await waitForPidsGone([first]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slot.state).toBe('stopped');
+    await sup.startService('svc');
+    expect(slot.state).toBe('ready');
+    const second = slot.pid!;
+    expect(second).not.toBe(first);
+    await sup.stopService('svc');
+    await sup.restart('svc');
+    expect(slot.state).toBe('ready');
+    expect(slot.pid).not.toBe(second);
+    await expect(sup.stopService('nope')).rejects.toThrow(/no managed service named nope/);
+    await sup.stopAll();
+    await expect(sup.startService('svc')).rejects.toThrow(/stopping/);
+  });
+
   test("restart: 'no' gives up; whenReady() says why", async () => {
     const log = new EventLog();
     const sup = supervisor(log);

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { EventMatcher, parseEventFilter } from '../../../src/admin/event-filter.js';
-import { EventHistory } from '../../../src/admin/event-history.js';
 import { AdminHttpError } from '../../../src/admin/http-json.js';
 import type { DevmodeEvent } from '../../../src/core/events/index.js';
 
@@ -43,16 +42,5 @@ describe('EventMatcher', () => {
     expect(m.matches(closed('a'))).toBe(true);
     expect(m.matches(closed('a'))).toBe(false);
     expect(m.matches({ type: 'broker.stopped', ts: 0 })).toBe(false);
-  });
-});
-
-describe('EventHistory', () => {
-  test('keeps the last N events in order, numbered', () => {
-    const h = new EventHistory(3);
-    for (let i = 1; i <= 5; i++) expect(h.add(at(i))).toBe(i);
-    expect(h.after(0).map((e) => [e.seq, e.event.ts])).toEqual([[3, 3], [4, 4], [5, 5]]);
-    expect(h.after(4).map((e) => e.seq)).toEqual([5]);
-    expect(h.after(5)).toEqual([]);
-    expect(h.nextSeq).toBe(6);
   });
 });

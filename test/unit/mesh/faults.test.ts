@@ -97,15 +97,15 @@ describe('FaultTable at run time', () => {
   it.each([
     [{ callee: 'user' }, /has no action/],
     [{ delay: 10, abort: true }, /2 actions \(delay, abort\)/],
-    [{ callee: 'usr', abort: true }, /callee 'usr' is not a service; did you mean 'user'\?/],
+    [{ callee: 'usr', abort: true }, /callee 'usr' of the fault rule is not a service/],
     [{ percent: 150, abort: true }, /percent must be a number from 0 to 100/],
-    [{ delay: 'soon' }, /duration like "250ms"/],
+    [{ delay: 'soon' }, /must be milliseconds or a duration/],
     [{ status: 700 }, /status must be an HTTP status/],
     [{ path: 'api', abort: true }, /must start with \//],
     [{ path: '/a/**/b', abort: true }, /'\*\*' may only be the last segment/],
-    [{ body: 'x', abort: true }, /body needs status/],
+    [{ body: 'x', abort: true }, /body only goes with status/],
     [{ callee: 'kafka', abort: true }, /takes a broker action/],
-    [{ broker: {} }, /exactly one of down/],
+    [{ broker: {} }, /broker fault of the fault rule has no action/],
     [{ broker: { produceError: -1 } }, /Kafka error code/],
   ])('rejects %j with a clear message', (input, message) => {
     const table = new FaultTable({ services: ['user', 'order'] });

@@ -101,6 +101,19 @@ describe('EventStore: bounded rings', () => {
     expect(ring.items.at(-1)!.text).toMatch(/^y{40} … \[99960 more characters cut\]$/);
   });
 
+  test('many instances share the total log budget; the merged ring and the history are bounded in characters too', () => {
+    const { bus, store } = make({
+      declared: [{ name: 'order', kind: 'managed', instances: 4 }],
+      limits: { logLinesPerInstance: 1000, logBytesPerInstance: 1000, logBytesTotal: 400, logLinesMerged: 1000, logBytesMerged: 300, history: 1000, historyBytes: 500 },
+    });
+    for (let n = 0; n < 20; n++) bus.publish(log(`${n}`.padStart(50, '.')));
+    const s = store.getSnapshot();
+    expect(s.logs.byInstance['order.0']!.items).toHaveLength(2); // 400 / 4 instances = 100 characters
+    expect(s.logs.merged.items).toHaveLength(6);
+    expect(s.logs.merged.dropped).toBe(14);
+    expect(store.history()).toHaveLength(10);
+  });
+
   test('notable events, the tap and the history are bounded rings with dropped counts', () => {
     const { bus, store } = make({ limits: { events: 2, tap: 3, history: 5 } });
     for (let n = 0; n < 4; n++) bus.publish({ type: 'system.notice', level: 'info', source: 'devmode', message: `n${n}`, ts: n });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ReadinessTracker } from '../../../src/admin/client/readiness.js';
+import { ReadinessTracker } from '../../../src/cli/admin-client/readiness.js';
 import type { SystemSnapshot } from '../../../src/core/contracts.js';
 import type { DevmodeEvent, InstanceState } from '../../../src/core/events/index.js';
 

@@ -6,3 +6,5 @@ export { ReadinessTracker } from './readiness.js';
 export { renderStatus } from './render-status.js';
 export { formatStreamLine } from './format-line.js';
 export { parseEventLine } from './parse-line.js';
+export { RemoteControl } from './remote-control.js';
+export { connectRemoteStore, type RemoteStoreOptions, type RemoteStoreSession } from './remote-store.js';

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import type { FaultRuleInput, FaultRuleView, SystemSnapshot } from '../../core/contracts.js';
+import type { StoreSnapshot } from '../../core/store/index.js';
 import { AdminRequestError, NoDevmodeError } from './errors.js';
 
 /** Query of `GET /events`. */
@@ -32,6 +33,36 @@ export class AdminClient {
     const json = this.#json(res, body);
     if (typeof json !== 'object' || json === null || !Array.isArray((json as SystemSnapshot).services)) throw this.#notDevmode(res.statusCode ?? 0);
     return json as SystemSnapshot;
+  }
+
+  /** `GET /snapshot`: the running devmode's whole read model (`logs: false` leaves the log rings out). */
+  async snapshot(options: { logs?: boolean } = {}, signal?: AbortSignal): Promise<StoreSnapshot> {
+    const res = await this.#request('GET', options.logs === false ? 'snapshot?logs=0' : 'snapshot', {}, signal);
+    const json = this.#json(res, await readBody(res));
+    if (typeof json !== 'object' || json === null || typeof (json as StoreSnapshot).version !== 'number' || !Array.isArray((json as StoreSnapshot).services)) throw this.#notDevmode(res.statusCode ?? 0);
+    return json as StoreSnapshot;
+  }
+
+  /**
+   * Any admin API call with a JSON answer (an error status becomes an AdminRequestError with
+   * devmode's own words and `status`). `body` is sent as JSON.
+   */
+  async call(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    const res = await this.#request(method, path.replace(/^\//, ''), headers, signal, body === undefined ? undefined : JSON.stringify(body));
+    return this.#json(res, await readBody(res));
+  }
+
+  /**
+   * Opens `GET /events` as server-sent events (every event, numbered by devmode's Store) and
+   * resolves once devmode has subscribed it. Ends when devmode closes the stream or `signal`
+   * aborts; `admin.dropped` markers (no seq) say events were lost to a slow reader.
+   */
+  async eventFrames(signal?: AbortSignal): Promise<AsyncIterable<{ seq: number | null; data: string }>> {
+    const res = await this.#request('GET', 'events', { accept: 'text/event-stream' }, signal);
+    if (res.statusCode !== 200) this.#json(res, await readBody(res));
+    if (!String(res.headers['content-type'] ?? '').includes('event-stream')) throw this.#notDevmode(res.statusCode ?? 0);
+    return sseFrames(splitLines(res, true));
   }
 
   /** `POST /services/:name/restart?wait=true`: resolves once the service is back. */
@@ -107,7 +138,7 @@ export class AdminClient {
     if (status >= 400) {
       const e = json as { error?: unknown; hint?: unknown };
       if (typeof e.error !== 'string') throw this.#notDevmode(status);
-      throw new AdminRequestError(status, `${e.error}${typeof e.hint === 'string' ? ` (${e.hint})` : ''}`);
+      throw new AdminRequestError(status, `${e.error}${typeof e.hint === 'string' ? ` (${e.hint})` : ''}`, 1, typeof e.hint === 'string' ? e.hint : undefined);
     }
     return json;
   }
@@ -123,8 +154,11 @@ async function readBody(res: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The response's lines as they come. Ends quietly when the stream ends, breaks or is aborted. */
-async function* splitLines(res: IncomingMessage): AsyncGenerator<string> {
+/**
+ * The response's lines as they come (blank ones left out unless `keepBlank`: SSE frames end
+ * with one). Ends quietly when the stream ends, breaks or is aborted.
+ */
+async function* splitLines(res: IncomingMessage, keepBlank = false): AsyncGenerator<string> {
   res.setEncoding('utf8');
   let rest = '';
   try {
@@ -134,12 +168,26 @@ async function* splitLines(res: IncomingMessage): AsyncGenerator<string> {
       while ((nl = rest.indexOf('\n')) >= 0) {
         const line = rest.slice(0, nl).trim();
         rest = rest.slice(nl + 1);
-        if (line !== '') yield line;
+        if (line !== '' || keepBlank) yield line;
       }
     }
   } catch {
     // aborted by us (done, timeout, Ctrl-C) or devmode went away: either way the stream is over
   } finally {
     res.destroy();
+  }
+}
+
+/** Server-sent event frames (`id:` and `data:` lines up to a blank line); comments skipped. */
+async function* sseFrames(lines: AsyncIterable<string>): AsyncGenerator<{ seq: number | null; data: string }> {
+  let seq: number | null = null;
+  let data: string[] = [];
+  for await (const line of lines) {
+    if (line === '') {
+      if (data.length > 0) yield { seq, data: data.join('\n') };
+      seq = null;
+      data = [];
+    } else if (line.startsWith('id:')) seq = Number(line.slice(3).trim());
+    else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
   }
 }

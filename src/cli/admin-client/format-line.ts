@@ -1,7 +1,7 @@
 import type { DevmodeEvent, Endpoint } from '../../core/events/index.js';
-import { formatEvent } from '../../tui/format-event.js';
-import { paint, type Style } from '../../tui/colors.js';
-import type { DroppedMarker } from '../event-stream.js';
+import { formatEvent } from '../../term/format-event.js';
+import { paint, type Style } from '../../term/colors.js';
+import type { DroppedMarker } from '../../admin/index.js';
 
 /**
  * One readable line for `devmode events`: the plain printer's text where it has one, and

@@ -1,5 +1,5 @@
 import type { DevmodeEvent } from '../../core/events/index.js';
-import type { DroppedMarker } from '../event-stream.js';
+import type { DroppedMarker } from '../../admin/index.js';
 
 /** One line of `GET /events`, or undefined when it is not a JSON object with a `type`. */
 export function parseEventLine(line: string): DevmodeEvent | DroppedMarker | undefined {

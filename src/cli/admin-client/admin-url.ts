@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ListenerConfig } from '../../config/types.js';
-import { adminRecordPath, readAdminRecord } from '../discovery.js';
+import { adminRecordPath, readAdminRecord } from '../../admin/index.js';
 import { usageError } from './errors.js';
 
 /** The default admin port (config/defaults.ts `admin.port`). */

@@ -13,11 +13,14 @@ export class AdminRequestError extends Error {
   readonly userError = true;
   readonly exitCode: number;
   readonly status: number;
-  constructor(status: number, message: string, exitCode = 1) {
+  /** devmode's hint alone (it is in the message too) */
+  readonly hint: string | undefined;
+  constructor(status: number, message: string, exitCode = 1, hint?: string) {
     super(message);
     this.name = 'AdminRequestError';
     this.status = status;
     this.exitCode = exitCode;
+    this.hint = hint;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { SystemSnapshot } from '../../core/contracts.js';
-import { paint, type Style } from '../../tui/colors.js';
+import { paint, type Style } from '../../term/colors.js';
 import { table } from './table.js';
 
 /**
