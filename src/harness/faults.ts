@@ -66,6 +66,11 @@ export class FaultLedger {
     return handle;
   }
 
+  /** The handles not cleared yet. */
+  open(): FaultHandle[] {
+    return [...this.#open.values()];
+  }
+
   /** Clears every open handle and returns them (the leaks, when called at a test's end). */
   async clearAll(): Promise<FaultHandle[]> {
     const open = [...this.#open.values()];

@@ -22,14 +22,26 @@ export class TextRedactor {
       .map(([, value]) => value!);
   }
 
+  /** A copy of a JSON-like value with every string in it redacted (and sensitive keys' values replaced). */
+  redactDeep(value: unknown): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(value)) out[key] = sensitive(key) && (typeof v === 'string' || typeof v === 'number') ? REDACTED : this.redactDeep(v);
+      return out;
+    }
+    return value;
+  }
+
   redact(text: string): string {
     let out = text;
     for (const literal of this.#literals) out = out.split(literal).join(REDACTED);
-    out = out.replace(/\b(Bearer|Basic|Digest)\s+[A-Za-z0-9._~+/=-]{4,}/gi, `$1 ${REDACTED}`);
     out = out.replace(/(:\/\/[^/\s:@]+):[^/\s@]+@/g, `$1:${REDACTED}@`);
     out = out.replace(/"([A-Za-z0-9_.-]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g, (all, name: string, sep: string) => (sensitive(name) ? `"${name}"${sep}"${REDACTED}"` : all));
     out = out.replace(/\b([A-Za-z0-9_.-]+)=([^\s&;,"']+)/g, (all, name: string) => (sensitive(name) ? `${name}=${REDACTED}` : all));
-    out = out.replace(/\b([A-Za-z0-9_-]+):[ \t]+([^\s,;]+)/g, (all, name: string) => (sensitive(name) ? `${name}: ${REDACTED}` : all));
+    out = out.replace(/\b([A-Za-z0-9_-]+):[ \t]+((?:(?:Bearer|Basic|Digest)[ \t]+)?[^\s,;]+)/gi, (all, name: string) => (sensitive(name) ? `${name}: ${REDACTED}` : all));
+    out = out.replace(/\b(Bearer|Basic|Digest)[ \t]+(?!\[redacted\])[A-Za-z0-9._~+/=-]{4,}/gi, `$1 ${REDACTED}`);
     return out;
   }
 }

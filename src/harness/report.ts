@@ -48,7 +48,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.join(dir, 'logs'), { recursive: true });
   await mkdir(path.join(dir, 'messages'), { recursive: true });
-  const jsonl = (rows: readonly unknown[]) => rows.map((row) => redactor.redact(JSON.stringify(row))).join('\n') + (rows.length ? '\n' : '');
+  const jsonl = (rows: readonly unknown[]) => rows.map((row) => JSON.stringify(redactor.redactDeep(row))).join('\n') + (rows.length ? '\n' : '');
   await writeFile(path.join(dir, 'calls.jsonl'), jsonl(input.calls));
   for (const [topic, messages] of input.messages) {
     await writeFile(path.join(dir, 'messages', `${reportName(topic)}.jsonl`), jsonl(messages.map(({ json: _json, ...m }) => m)));
@@ -63,7 +63,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
       logFiles.push(instance.key);
     }
   }
-  await writeFile(path.join(dir, 'faults.json'), redactor.redact(JSON.stringify(input.snapshot.faults, null, 2)) + '\n');
+  await writeFile(path.join(dir, 'faults.json'), JSON.stringify(redactor.redactDeep(input.snapshot.faults), null, 2) + '\n');
   const summary = [
     `test: ${input.test}`,
     input.failure === null ? 'passed (report written on request)' : `failed:\n${indent(redactor.redact(input.failure))}`,

@@ -301,7 +301,8 @@ export class DevmodeSystem implements AsyncDisposable {
   async endTest(outcome: { failed: boolean; error?: unknown }): Promise<{ report: string | undefined }> {
     const test = this.#test;
     this.#test = undefined;
-    const leaked = (await this.#faults.clearAll()).map((h) => h.rule);
+    // the report shows the faults as they were when the test ended: leaks are cleared after it
+    const leaked = this.#faults.open().map((h) => h.rule);
     const failed = outcome.failed || leaked.length > 0;
     const mode = this.#options.report ?? 'on-failure';
     let report: string | undefined;
@@ -309,6 +310,7 @@ export class DevmodeSystem implements AsyncDisposable {
       const why = outcome.error instanceof Error ? outcome.error.message : outcome.error !== undefined ? String(outcome.error) : leaked.length ? new LeakedFaultError(leaked, test.name).message : null;
       report = await this.writeReport(test.name, test.cursor, test.reportDir, failed ? (why ?? 'failed') : null);
     }
+    await this.#faults.clearAll();
     if (leaked.length > 0) throw Object.assign(new LeakedFaultError(leaked, test?.name ?? ''), { report });
     return { report };
   }
