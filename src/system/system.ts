@@ -2,9 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { ManagedServiceConfig, SystemConfig } from '../config/types.js';
 import type { Bus } from '../core/bus.js';
 import type { BrokerIntrospection, SystemControl } from '../core/contracts.js';
-import type { StoreLimits } from '../core/store/index.js';
 import type { InstanceRef } from '../core/events/index.js';
-import { EventStore, type RegisteredService, type Store } from '../core/store/index.js';
+import { EventStore, type RegisteredService, type StoreLimits } from '../core/store/index.js';
 import { ProcessSampler } from '../util/proc-usage.js';
 import { AdminServer, adminRecordPath } from '../admin/index.js';
 import { createBroker, type BrokerHandle } from '../broker/index.js';
@@ -114,7 +113,7 @@ export class System {
     });
     this.control = new SystemCommands({
       services: () => this.#registered().map((s) => ({ name: s.name, kind: s.kind, url: s.kind === 'unmanaged' ? (s.instances[0]?.url ?? null) : null })),
-      restart: (s) => this.#command(s, () => this.restart(s)),
+      restart: (s) => this.#command(s, () => this.#restart(s)),
       stop: (s) => this.#command(s, () => this.#supervisor.stopService(s)),
       start: (s) => this.#command(s, () => this.#supervisor.startService(s)),
       faults: () => this.#faults,
@@ -185,7 +184,6 @@ export class System {
       faults,
       capture: this.#capture,
     });
-    const broker = this.#broker;
     this.#admin = new AdminServer({ store: this.store, control: this.control, host: config.admin.host, port: plan.admin, ...(this.#options.adminRecord === false ? {} : { recordFile: adminRecordPath(config.root) }), name: config.name });
     const managed = config.services.filter((s): s is ManagedServiceConfig => s.kind === 'managed');
     const edges = (this.#edges = new SystemEdges({
@@ -354,8 +352,8 @@ export class System {
     }
   }
 
-  /** Restarts every instance of a service (a command for views). */
-  async restart(service: string): Promise<void> {
+  /** Restarts every instance of a service (control.restart). */
+  async #restart(service: string): Promise<void> {
     this.#registry.markPending(service, 'restarting');
     try {
       await this.#supervisor.restart(service);

@@ -3,7 +3,7 @@
  * without a system): fill what the test is about, the rest is empty and valid.
  */
 import type { DevmodeEvent, EventOf, EventType } from '../events/index.js';
-import type { BrokerView, HeaderView, InstanceView, LogLine, NumberedEvent, RingView, ServiceView, StoreSnapshot, TapEntry } from './snapshot.js';
+import type { BrokerView, EdgeTraffic, HeaderView, InstanceView, LogLine, NumberedEvent, RingView, ServiceView, StoreSnapshot, TapEntry } from './snapshot.js';
 import type { Store, WaitOptions } from './store.js';
 
 export interface SnapshotDraft {
@@ -137,7 +137,7 @@ export class StaticStore implements Store {
   readonly #eventListeners = new Set<(event: DevmodeEvent, seq: number) => void>();
 
   constructor(snapshot: StoreSnapshot | SnapshotDraft = {}) {
-    this.#snapshot = 'header' in snapshot && 'version' in snapshot && 'logs' in snapshot && !Array.isArray(snapshot.logs) ? (snapshot as StoreSnapshot) : prepareSnapshot(snapshot as SnapshotDraft);
+    this.#snapshot = isSnapshot(snapshot) ? snapshot : prepareSnapshot(snapshot);
   }
 
   get lastSeq(): number {
@@ -151,7 +151,7 @@ export class StaticStore implements Store {
   /** Replaces the snapshot (its version made greater than the current one) and notifies subscribers. */
   set(next: StoreSnapshot | SnapshotDraft): StoreSnapshot {
     const version = this.#snapshot.version + 1;
-    const made = 'header' in next && 'version' in next && 'logs' in next && !Array.isArray(next.logs) ? (next as StoreSnapshot) : prepareSnapshot({ ...(next as SnapshotDraft), version });
+    const made = isSnapshot(next) ? next : prepareSnapshot({ ...next, version });
     this.#snapshot = made.version > this.#snapshot.version ? made : deepFreeze({ ...made, version });
     for (const listener of [...this.#listeners]) listener();
     return this.#snapshot;
@@ -204,6 +204,31 @@ export class StaticStore implements Store {
     this.#listeners.clear();
     this.#eventListeners.clear();
   }
+}
+
+/** A whole snapshot (its logs are the rings), not a draft (whose logs are a list of lines). */
+function isSnapshot(value: StoreSnapshot | SnapshotDraft): value is StoreSnapshot {
+  const logs = (value as { logs?: unknown }).logs;
+  return typeof logs === 'object' && logs !== null && !Array.isArray(logs) && 'merged' in logs;
+}
+
+/** A complete edge with its figures and a series (`buckets`: requests per bucket, oldest first), for traffic views. */
+export function draftEdge(caller: string, callee: string, e: Partial<EdgeTraffic> & { buckets?: readonly number[] } = {}): EdgeTraffic {
+  const { buckets, ...rest } = e;
+  const requests = buckets ?? [0, 0, 1, 3, 2, 5, 8, 4];
+  return {
+    caller,
+    callee,
+    requests: requests.reduce((a, b) => a + b, 0),
+    ratePerSec: 1.5,
+    errors: 0,
+    errorRate: 0,
+    p50: 2.1,
+    p95: 7.5,
+    p99: 12.25,
+    series: { bucketMs: 60_000, requests, errors: requests.map(() => 0) },
+    ...rest,
+  };
 }
 
 function deepFreeze<T>(value: T): T {
