@@ -307,7 +307,7 @@ export class DevmodeSystem implements AsyncDisposable {
     const mode = this.#options.report ?? 'on-failure';
     let report: string | undefined;
     if (test && mode !== 'never' && (failed || mode === 'always')) {
-      const why = outcome.error instanceof Error ? outcome.error.message : outcome.error !== undefined ? String(outcome.error) : leaked.length ? new LeakedFaultError(leaked, test.name).message : null;
+      const why = messageOf(outcome.error) ?? (leaked.length ? new LeakedFaultError(leaked, test.name).message : null);
       report = await this.writeReport(test.name, test.cursor, test.reportDir, failed ? (why ?? 'failed') : null);
     }
     await this.#faults.clearAll();
@@ -372,4 +372,15 @@ function countProblem(found: number, e: CountExpectation): string | undefined {
   if (found < min) return `expected at least ${min}, found ${found}`;
   if (e.max !== undefined && found > e.max) return `expected at most ${e.max}, found ${found}`;
   return undefined;
+}
+
+/** An error's message: an Error, or an error as a test runner serialised it ({ message }), or a value. */
+function messageOf(error: unknown): string | undefined {
+  if (error === undefined || error === null) return undefined;
+  if (typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  try {
+    return String(error);
+  } catch {
+    return JSON.stringify(error);
+  }
 }

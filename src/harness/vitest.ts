@@ -16,6 +16,7 @@
  * start), a fault left set fails the test, and a failed test gets a report whose directory
  * is named in its failure message.
  */
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,11 +53,23 @@ interface TestContextLike {
 async function loadVitest(): Promise<VitestHooks> {
   let specifier = 'vitest';
   try {
-    specifier = pathToFileURL(createRequire(path.join(process.cwd(), 'package.json')).resolve('vitest')).href;
+    // require.resolve would pick the CommonJS entry; the ESM one is in the package's exports
+    const manifest = createRequire(path.join(process.cwd(), 'package.json')).resolve('vitest/package.json');
+    const { exports } = JSON.parse(await readFile(manifest, 'utf8')) as { exports?: Record<string, unknown> };
+    const entry = esmEntry(exports?.['.']);
+    if (entry) specifier = pathToFileURL(path.join(path.dirname(manifest), entry)).href;
   } catch {
     // not resolvable from here: the usual resolution
   }
   return (await import(specifier)) as VitestHooks;
+}
+
+/** The ESM file of an `exports` entry: a string, or its `import` (or `default`) condition. */
+function esmEntry(entry: unknown): string | undefined {
+  if (typeof entry === 'string') return entry;
+  if (entry === null || typeof entry !== 'object') return undefined;
+  const conditions = entry as Record<string, unknown>;
+  return esmEntry(conditions.import) ?? esmEntry(conditions.default);
 }
 
 // vitest collects hooks synchronously while a test file loads, so its module is loaded here, once
@@ -123,7 +136,8 @@ export function useSystem(options: UseSystemOptions = {}): DevmodeSystem {
       const result = ctx.task.result;
       const failed = result?.state === 'fail';
       const { report } = await current.endTest({ failed, error: result?.errors?.[0] });
-      if (report && result?.errors) for (const error of result.errors) error.message += `\n\ndevmode report: ${report}`;
+      // a devmode wait's message names it already; other failures get it appended
+      if (report && result?.errors) for (const error of result.errors) if (!error.message.includes(report)) error.message += `\n\ndevmode report: ${report}`;
     });
   }
   return handle;
@@ -142,7 +156,7 @@ function provided(vitest: VitestHooks): AttachOptions {
 }
 
 function testName(ctx: TestContextLike): string {
-  const file = ctx.task.file?.name ? `${path.basename(ctx.task.file.name).replace(/\.[cm]?[jt]sx?$/, '')} ` : '';
+  const file = ctx.task.file?.name ? `${path.basename(ctx.task.file.name).replace(/(\.(test|spec))?\.[cm]?[jt]sx?$/, '')} ` : '';
   const suite = ctx.task.suite?.name ? `${ctx.task.suite.name} ` : '';
   return `${file}${suite}${ctx.task.name}`.trim();
 }
