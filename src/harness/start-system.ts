@@ -73,10 +73,15 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Dev
     await system.stop('start failed');
     throw error;
   }
+  return new DevmodeSystem(localBackend(system, prepared, env), options);
+}
+
+/** A handle's backend over a started System in this process (also `devmode test`'s, for its report). */
+export function localBackend(system: System, config: SystemConfig, env: NodeJS.ProcessEnv): SystemBackend {
   const addresses = system.addresses;
   const secrets = [...TextRedactor.secretsOf(env)];
-  for (const s of prepared.services) if (s.kind === 'managed') secrets.push(...TextRedactor.secretsOf(s.environment));
-  const backend: SystemBackend = {
+  for (const s of config.services) if (s.kind === 'managed') secrets.push(...TextRedactor.secretsOf(s.environment));
+  return {
     kind: 'local',
     store: system.store,
     control: system.control,
@@ -87,13 +92,12 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Dev
       kafka: addresses.kafkaBrokers,
       services: Object.fromEntries(system.externalServiceUrls),
     },
-    root: prepared.root,
-    declaredTopics: prepared.kafka.topics.map((t) => t.name),
+    root: config.root,
+    declaredTopics: config.kafka.topics.map((t) => t.name),
     secrets,
     reload: (service) => system.reload(service),
     close: () => system.stop('harness'),
   };
-  return new DevmodeSystem(backend, options);
 }
 
 export interface AttachOptions extends HandleOptions {
