@@ -5,7 +5,7 @@
 export { startSystem, attachSystem, StartSystemError, type StartSystemOptions, type AttachOptions } from './harness/start-system.js';
 export { DevmodeSystem, type SystemUrls, type HandleOptions, type WaitOptions, type CountExpectation } from './harness/system-handle.js';
 export { HarnessOptionError } from './harness/config-subset.js';
-export type { Cursor } from './harness/cursor.js';
+export { BEGINNING, type Cursor } from './harness/cursor.js';
 export type { Call, CallMatch } from './harness/calls.js';
 export type { Message } from './harness/broker-reader.js';
 export type { MessageMatch, MessagePattern } from './harness/messages.js';
