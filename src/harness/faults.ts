@@ -1,4 +1,13 @@
 import type { FaultRuleInput, FaultRuleView, SystemControl } from '../core/contracts.js';
+import type { Store } from '../core/store/index.js';
+
+/** How long set/clear wait for the Store to show the change (an attached Store hears of it over the network). */
+const SEEN_TIMEOUT_MS = 5_000;
+
+/** Resolves once the Store shows the rule in force (present) or gone (absent). */
+function seen(store: Store, id: string, present: boolean): Promise<unknown> {
+  return store.waitFor((s) => s.faults.some((f) => f.id === id) === present, { timeout: SEEN_TIMEOUT_MS, what: `fault ${id} to be ${present ? 'set' : 'cleared'} in the Store` }).catch(() => undefined);
+}
 
 /**
  * A fault rule a test set. Clear it with `clear()`, or let `await using` do it when the
@@ -7,11 +16,13 @@ import type { FaultRuleInput, FaultRuleView, SystemControl } from '../core/contr
  */
 export class FaultHandle implements AsyncDisposable {
   readonly #control: SystemControl;
+  readonly #store: Store;
   readonly #onCleared: (handle: FaultHandle) => void;
   #cleared: Promise<void> | undefined;
 
   constructor(
     control: SystemControl,
+    store: Store,
     /** the rule as in force */
     readonly rule: FaultRuleView,
     /** the test that set it ('' outside a test) */
@@ -19,6 +30,7 @@ export class FaultHandle implements AsyncDisposable {
     onCleared: (handle: FaultHandle) => void,
   ) {
     this.#control = control;
+    this.#store = store;
     this.#onCleared = onCleared;
   }
 
@@ -34,10 +46,12 @@ export class FaultHandle implements AsyncDisposable {
   clear(): Promise<void> {
     this.#cleared ??= (async () => {
       this.#onCleared(this);
-      await this.#control.clearFault(this.rule.id).catch((error: unknown) => {
+      const cleared = await this.#control.clearFault(this.rule.id).catch((error: unknown) => {
         // a stopped system has no faults left to clear
         if (!(error instanceof Error && /stopping|stopped|ECONNREFUSED|fetch failed/i.test(error.message))) throw error;
+        return false;
       });
+      if (cleared) await seen(this.#store, this.rule.id, false);
     })();
     return this.#cleared;
   }
@@ -57,9 +71,11 @@ export class FaultLedger {
     return `test-fault-${++this.#counter}`;
   }
 
-  async set(control: SystemControl, input: FaultRuleInput, test: string): Promise<FaultHandle> {
+  /** Sets the rule and resolves once the Store shows it, so what a test reads next agrees. */
+  async set(control: SystemControl, store: Store, input: FaultRuleInput, test: string): Promise<FaultHandle> {
     const rule = await control.setFault({ ...input, id: input.id ?? this.nextId() });
-    const handle = new FaultHandle(control, rule, test, (h) => {
+    await seen(store, rule.id, true);
+    const handle = new FaultHandle(control, store, rule, test, (h) => {
       if (this.#open.get(h.id) === h) this.#open.delete(h.id);
     });
     this.#open.set(rule.id, handle);

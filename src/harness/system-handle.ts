@@ -249,7 +249,7 @@ export class DevmodeSystem implements AsyncDisposable {
    * One still set when the test ends fails the test (see endTest).
    */
   fault(rule: FaultRuleInput): Promise<FaultHandle> {
-    return this.#faults.set(this.#backend.control, rule, this.#test?.name ?? '');
+    return this.#faults.set(this.#backend.control, this.#backend.store, rule, this.#test?.name ?? '');
   }
 
   /** Runs `fn` with the rule in force, and clears it however `fn` ends. */
