@@ -263,20 +263,25 @@ export class DevmodeSystem implements AsyncDisposable {
   }
 
   /**
-   * Between tests: run-time faults cleared, consumer groups without members and topics the
-   * config does not declare deleted, and the recording restarted (queries and waits without
-   * `after` see only what comes next). Declared topics keep their log (the services consume
-   * them): waits read them from a cursor, so older messages never match.
+   * Between tests: faults set through this handle cleared and the recording restarted
+   * (queries and waits without `after` see only what comes next). With `faults: 'all'`,
+   * every run-time fault too; with `broker: true`, consumer groups without members and
+   * topics the config does not declare are deleted. Those two touch what other test files
+   * sharing the system may be using, so only a system of one's own should use them
+   * (useSystem does for a system it started). Declared topics keep their log (the services
+   * consume them): waits read them from a cursor, so older messages never match.
    */
-  async reset(): Promise<void> {
+  async reset(options: { faults?: 'own' | 'all'; broker?: boolean } = {}): Promise<void> {
     await this.#faults.clearAll();
-    const snapshot = this.snapshot();
-    for (const f of snapshot.faults) if (f.source === 'runtime') await this.#backend.control.clearFault(f.id).catch(() => false);
-    await this.#backend.control.captureOff().catch(() => {});
-    const groups = await this.#reader.listGroups().catch(() => []);
-    await this.#reader.deleteGroups(groups.filter((g) => g.members === 0).map((g) => g.groupId));
-    const topics = [...(await this.#reader.endOffsets()).keys()];
-    await this.#reader.deleteTopics(topics.filter((t) => !this.#backend.declaredTopics.includes(t)));
+    if (options.faults === 'all') {
+      for (const f of this.snapshot().faults) if (f.source === 'runtime') await this.#backend.control.clearFault(f.id).catch(() => false);
+    }
+    if (options.broker) {
+      const groups = await this.#reader.listGroups().catch(() => []);
+      await this.#reader.deleteGroups(groups.filter((g) => g.members === 0).map((g) => g.groupId));
+      const topics = [...(await this.#reader.endOffsets()).keys()];
+      await this.#reader.deleteTopics(topics.filter((t) => !this.#backend.declaredTopics.includes(t)));
+    }
     this.#baseline = await this.cursor();
   }
 

@@ -102,7 +102,7 @@ export interface UseSystemOptions extends HandleOptions {
   start?: StartSystemOptions;
   /** attach to this devmode instead of the run's (e.g. one `devmode up` runs in another terminal) */
   attach?: AttachOptions;
-  /** reset() before each test (faults, test-made topics and idle groups, the recording); default true */
+  /** reset() before each test (default true): fully for a system started for the file, else this file's faults and the recording */
   reset?: boolean;
 }
 
@@ -128,7 +128,8 @@ export function useSystem(options: UseSystemOptions = {}): DevmodeSystem {
     }, 60_000);
     vitest.beforeEach(async (ctx) => {
       if (!current) return;
-      if (options.reset !== false) await current.reset();
+      // a system of this file's own is reset fully; one shared with other files only as far as this file's doing
+      if (options.reset !== false) await current.reset(options.start ? { faults: 'all', broker: true } : {});
       await current.beginTest(testName(ctx));
     });
     vitest.afterEach(async (ctx) => {

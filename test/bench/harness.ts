@@ -41,7 +41,7 @@ let firstAssertion = 0;
 try {
   const list = tests(shared);
   for (const [i, run] of list.entries()) {
-    await shared.reset();
+    await shared.reset({ faults: 'all', broker: true });
     await shared.beginTest(`bench ${i}`);
     await run();
     if (i === 0) firstAssertion = performance.now() - t0;

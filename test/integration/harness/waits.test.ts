@@ -79,6 +79,28 @@ describe('a timed-out wait explains itself', () => {
   });
 });
 
+describe('reset between tests', () => {
+  it('restarts the recording, clears faults, and (broker: true) deletes topics the config does not declare', async () => {
+    await get(`${system.url('front')}/call/back/hello`);
+    await system.produce({ topic: 'scratch', value: 'made by a test' });
+    await system.fault({ id: 'mine', callee: 'back', status: 500 });
+    await system.control.setFault({ id: 'someone-elses', callee: 'lone', status: 500 });
+    await system.reset();
+    expect(system.calls()).toEqual([]);
+    expect(await system.messages('events')).toEqual([]);
+    expect(system.snapshot().faults.map((f) => f.id)).toEqual(['someone-elses']);
+    expect((await system.cursor()).offsets.has('scratch')).toBe(true);
+    await system.reset({ faults: 'all', broker: true });
+    expect(system.snapshot().faults).toEqual([]);
+    const offsets = (await system.cursor()).offsets;
+    expect(offsets.has('scratch')).toBe(false);
+    expect(offsets.has('events')).toBe(true);
+    // and the next calls are seen
+    await get(`${system.url('front')}/call/back/hello`);
+    expect((await system.waitForCall({ from: 'front', to: 'back' })).status).toBe(200);
+  });
+});
+
 describe('a wait fails at once when a service it depends on exits', () => {
   it('names the instance, its exit code and its last lines', async () => {
     const started = Date.now();
