@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // small pool and each test has a generous timeout that only exists to catch a hang.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'sample-system/test/**/*.test.ts'],
     globalSetup: ['test/setup/tools.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -32,11 +32,14 @@ Usage: devmode test [-f FILE] [-q] -- CMD [ARGS...]
 Starts the system, waits until it is ready (or fails with the failing service's last lines,
 exit 1), runs CMD with GATEWAY_URL, SERVICE_<NAME>_URL, KAFKA_BROKERS, SERVICE_LOCATOR_URL
 and DEVMODE_ADMIN_URL in its environment, stops everything and exits with CMD's exit code
-(127: CMD not found). devmode's own lines go to stderr.
+(127: CMD not found). devmode's own lines go to stderr. When CMD fails, a report of the run
+(calls, broker messages per topic, every service's logs, faults; credentials redacted) is
+written to $DEVMODE_REPORT_DIR/devmode-test (default .devmode/reports/devmode-test) and named.
 
 Options:
 ${FILE}
   -q, --quiet       print nothing of devmode's own
+  --report WHEN     on-failure (default), always or never
 `,
   check: `devmode check: validate the config
 

@@ -41,6 +41,8 @@ export interface SystemOptions {
   drainMs?: number;
   /** how much the Store keeps (the harness keeps a longer event history) */
   storeLimits?: Partial<StoreLimits>;
+  /** write `.devmode/admin.json` for `devmode status` and friends (default true; the harness's side-by-side systems do not) */
+  adminRecord?: boolean;
 }
 
 /**
@@ -191,7 +193,7 @@ export class System {
       faults,
       capture: this.#capture,
     });
-    this.#admin = new AdminServer({ store: this.store, control: this.control, host: config.admin.host, port: plan.admin, recordFile: adminRecordPath(config.root), name: config.name });
+    this.#admin = new AdminServer({ store: this.store, control: this.control, host: config.admin.host, port: plan.admin, ...(this.#options.adminRecord === false ? {} : { recordFile: adminRecordPath(config.root) }), name: config.name });
     const managed = config.services.filter((s): s is ManagedServiceConfig => s.kind === 'managed');
     const edges = (this.#edges = new SystemEdges({
       config,
@@ -407,6 +409,24 @@ export class System {
     } finally {
       this.#registry.clearPending(name);
     }
+  }
+
+  /**
+   * Reloads a service as a saved file would (no build step: the harness calls it after
+   * changing what it needs): swap, or restart for `reload: restart`. Resolves when done.
+   */
+  async reload(service: string): Promise<void> {
+    await this.#command(service, async () => {
+      const started = performance.now();
+      this.#bus.publish({ type: 'reload.started', service, trigger: 'reload', files: 0, ts: Date.now() });
+      try {
+        await this.#reload(service);
+      } catch (error) {
+        this.#bus.publish({ type: 'reload.failed', service, reason: error instanceof Error ? error.message : String(error), ts: Date.now() });
+        throw error;
+      }
+      this.#bus.publish({ type: 'reload.finished', service, ms: performance.now() - started, ts: Date.now() });
+    });
   }
 
   /** Stops everything started, in reverse order. Idempotent; safe during start(). */

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { execa } from 'execa';
 import { Bus } from '../../core/bus.js';
 import { testCommandEnvironment } from '../../system/environment.js';
@@ -10,6 +11,11 @@ import { UserError } from '../errors.js';
 import { loadConfigFor } from '../load-config.js';
 import { parseFlags } from '../run.js';
 import { assertNotRunning, printerNames } from './shared.js';
+import type { SystemConfig } from '../../config/index.js';
+import { BEGINNING } from '../../harness/cursor.js';
+import { reportRoot } from '../../harness/report.js';
+import { localBackend } from '../../harness/start-system.js';
+import { DevmodeSystem } from '../../harness/system-handle.js';
 
 /**
  * `devmode test [-f FILE] -- CMD [ARGS...]`: start the system, wait until it is ready (or
@@ -18,7 +24,9 @@ import { assertNotRunning, printerNames } from './shared.js';
  * works this way in CI.
  */
 export async function test(args: string[], io: CliIO, signal: AbortSignal): Promise<number> {
-  const { values, positionals } = parseFlags({ args, options: { file: { type: 'string', short: 'f' }, quiet: { type: 'boolean', short: 'q' } }, allowPositionals: true });
+  const { values, positionals } = parseFlags({ args, options: { file: { type: 'string', short: 'f' }, quiet: { type: 'boolean', short: 'q' }, report: { type: 'string' } }, allowPositionals: true });
+  const reportWhen = values.report ?? 'on-failure';
+  if (reportWhen !== 'on-failure' && reportWhen !== 'always' && reportWhen !== 'never') throw new UserError(`--report must be on-failure, always or never, not '${reportWhen}'`, 2);
   const [command, ...commandArgs] = positionals;
   if (command === undefined) throw new UserError("devmode test needs a command to run: devmode test -- npm test", 2);
   const config = await loadConfigFor(values.file, io);
@@ -46,10 +54,28 @@ export async function test(args: string[], io: CliIO, signal: AbortSignal): Prom
       if (code === 'ENOENT') throw new UserError(`cannot run '${command}': command not found`, 127);
       throw new UserError(`cannot run '${command}': ${result.shortMessage}`, 126);
     }
-    return result.exitCode ?? 1;
+    const exitCode = result.exitCode ?? 1;
+    if (reportWhen === 'always' || (reportWhen === 'on-failure' && exitCode !== 0 && !signal.aborted)) {
+      const dir = await writeRunReport(system, config, io.env, `devmode test -- ${[command, ...commandArgs].join(' ')}`, exitCode === 0 ? null : `'${command}' exited with code ${exitCode}`);
+      io.stderr.write(`devmode: ${exitCode === 0 ? 'report' : `'${command}' failed (exit code ${exitCode}); report`}: ${dir}\n`);
+    }
+    return exitCode;
   } finally {
     signal.removeEventListener('abort', onAbort);
     await system.stop('done');
     printer.stop();
+  }
+}
+
+/**
+ * The harness's report of the whole run (calls, messages per topic, logs, faults), as a
+ * failed test gets one, in <reports>/devmode-test. The system keeps running: the caller stops it.
+ */
+async function writeRunReport(system: System, config: SystemConfig, env: NodeJS.ProcessEnv, name: string, failure: string | null): Promise<string> {
+  const handle = new DevmodeSystem({ ...localBackend(system, config, env), close: async () => {} });
+  try {
+    return await handle.writeReport(name, BEGINNING, path.join(reportRoot(config.root, env), 'devmode-test'), failure);
+  } finally {
+    await handle.stop();
   }
 }
