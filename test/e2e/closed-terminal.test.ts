@@ -30,45 +30,63 @@ ${FREE_PORTS}`,
   });
 }
 
-describe('a closed terminal', () => {
-  it('stops devmode as SIGHUP does: no internal error, no abort, nothing left', async () => {
-    const dir = project('pty');
-    const errFile = path.join(dir, 'devmode-stderr.txt');
-    const child = spawn('python3', [PTY_RUN, errFile, process.execPath, DEVMODE, 'up'], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'inherit'],
-      detached: true,
-    });
-    onTestFinished(() => killGroupQuietly(child.pid));
-    let out = '';
-    const seen = (re: RegExp, timeoutMs: number) =>
-      new Promise<RegExpMatchArray>((resolve, reject) => {
-        const check = () => {
-          const m = out.match(re);
-          if (m) {
-            clearTimeout(timer);
-            child.stdout!.off('data', check);
-            resolve(m);
-          }
-        };
-        const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms:\n${out.slice(-3000)}\n--- stderr ---\n${readFileSync(errFile, 'utf8')}`)), timeoutMs);
-        child.stdout!.on('data', check);
-        check();
-      });
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    await seen(/ready in \d+ ms/, 30_000);
-    await seen(/chatty\.0 +\| tick/, 10_000);
-    const pids = [...out.matchAll(/starting \(pid (\d+)/g)].map((m) => Number(m[1]));
-    expect(pids).toHaveLength(2);
+/** The pids of every instance of a running devmode, from its admin API's /state. */
+async function instancePids(dir: string): Promise<number[]> {
+  const { url } = JSON.parse(readFileSync(path.join(dir, '.devmode/admin.json'), 'utf8')) as { url: string };
+  const state = (await (await fetch(`${url}/state`)).json()) as { services: { instances: { pid: number | null }[] }[] };
+  return state.services.flatMap((s) => s.instances.map((i) => i.pid).filter((pid): pid is number => pid !== null));
+}
 
-    child.stdin!.write('close\n');
-    const ended = await seen(/^(exit|signal): (\d+)/m, 15_000);
-    const stderr = readFileSync(errFile, 'utf8');
-    expect(stderr).not.toMatch(/internal error|Assertion failed|EIO/);
-    expect(ended[0]).toMatch(/^exit: /);
-    await waitForPidsGone(pids, 10_000);
-  }, 90_000);
+describe('a closed terminal', () => {
+  // The same on both faces a terminal shows: the line printer and the TUI.
+  for (const face of ['plain', 'tui'] as const) {
+    it(`stops devmode as SIGHUP does: no internal error, no abort, nothing left (${face})`, async () => {
+      const dir = project(`pty-${face}`);
+      const errFile = path.join(dir, 'devmode-stderr.txt');
+      const args = face === 'plain' ? ['up', '--plain'] : ['up'];
+      const { CI: _ci, ...env } = process.env; // CI=true would turn the TUI off
+      const child = spawn('python3', [PTY_RUN, errFile, process.execPath, DEVMODE, ...args], {
+        cwd: dir,
+        env: { ...env, NO_COLOR: '1' },
+        stdio: ['pipe', 'pipe', 'inherit'],
+        detached: true,
+      });
+      onTestFinished(() => killGroupQuietly(child.pid));
+      let out = '';
+      const seen = (re: RegExp, timeoutMs: number) =>
+        new Promise<RegExpMatchArray>((resolve, reject) => {
+          const check = () => {
+            const m = out.match(re);
+            if (m) {
+              clearTimeout(timer);
+              child.stdout!.off('data', check);
+              resolve(m);
+            }
+          };
+          const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms:\n${out.slice(-3000)}\n--- stderr ---\n${readFileSync(errFile, 'utf8')}`)), timeoutMs);
+          child.stdout!.on('data', check);
+          check();
+        });
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+      if (face === 'plain') {
+        await seen(/ready in \d+ ms/, 30_000);
+        await seen(/chatty\.0 +\| tick/, 10_000);
+      } else {
+        // the Services view: both services' rows ready (the header counts them)
+        await seen(/2\/2 ready/, 30_000);
+      }
+      const pids = await instancePids(dir);
+      expect(pids).toHaveLength(2);
+
+      child.stdin!.write('close\n');
+      // pty-run's own last line; the TUI's last frame may not end its line
+      const ended = await seen(/(exit|signal): (\d+)\n/, 15_000);
+      const stderr = readFileSync(errFile, 'utf8');
+      expect(stderr).not.toMatch(/internal error|Assertion failed|EIO/);
+      expect(ended[1]).toBe('exit');
+      await waitForPidsGone(pids, 10_000);
+    }, 90_000);
+  }
 
   it('stops devmode when its output pipe is closed (EPIPE) and then SIGHUP comes', async () => {
     const dir = project('pipe');
