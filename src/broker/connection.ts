@@ -370,6 +370,9 @@ export class Connection {
 
 const EMPTY = Buffer.alloc(0);
 
+/** AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit: a transactional producer. */
+const TRANSACTION_KEYS = new Set([24, 25, 26, 28]);
+
 /** SaslHandshake and SaslAuthenticate: a client configured for authentication. */
 const SASL_KEYS = new Set([17, 36]);
 
@@ -382,6 +385,15 @@ function unsupportedApi(key: number, version: number): Omit<ClientProblem, 'clos
       version,
       message: `${api} v${version}: the client wants to authenticate`,
       hint: 'The embedded broker has no authentication: set security.protocol=PLAINTEXT (no SASL) in the client.',
+    };
+  }
+  if (TRANSACTION_KEYS.has(key)) {
+    return {
+      kind: 'unsupported-api',
+      api,
+      version,
+      message: `${api} v${version}: the client uses transactions, which devmode's embedded broker does not support yet`,
+      hint: 'Use a producer without transactional.id (idempotence works), or a real Kafka (kafka.mode: container).',
     };
   }
   return {
