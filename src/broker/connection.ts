@@ -20,7 +20,7 @@ import { ErrorCode } from './protocol/error-codes.js';
 import type { ConnectionClient } from './attribution/connection-client.js';
 import { GROUP_MEMBER_APIS, peekGroupId } from './attribution/group-peek.js';
 import { ClientProblems, type ClientProblem } from './attribution/client-problems.js';
-import { apiName } from './protocol/api-names.js';
+import { framingProblem, unsupportedApi, unsupportedVersion } from './attribution/problem-texts.js';
 
 const API_VERSIONS_KEY = 18;
 /** Stop reading from a client that pipelines more than this many unanswered bytes. */
@@ -158,7 +158,7 @@ export class Connection {
         size = this.#head.readInt32BE(0);
       }
       if (size < MIN_REQUEST_BYTES || size > this.#maxRequestBytes) {
-        this.#fail(this.#framingProblem(size));
+        this.#fail(framingProblem(size, this.#maxRequestBytes));
         return;
       }
       if (len - off >= size) {
@@ -251,16 +251,7 @@ export class Connection {
         this.#respond(correlationId, false, w);
         return undefined;
       }
-      this.#fail({
-        kind: 'unsupported-version',
-        api: api.name,
-        version,
-        message: `${api.name} v${version} is not served (this broker serves v${minImplemented}-${api.maxVersion}, as Kafka 3.9 did)`,
-        hint:
-          version > api.maxVersion
-            ? "The client is newer than this broker: pin the client's protocol version (librdkafka: broker.version.fallback with api.version.request=false; sarama: config.Version) or use a real Kafka (kafka.mode: container)."
-            : 'The client is older than any Kafka this broker imitates: upgrade the client library.',
-      });
+      this.#fail(unsupportedVersion(api.name, version, minImplemented, api.maxVersion));
       return undefined;
     }
     const flex = version >= api.firstFlexibleVersion;
@@ -333,26 +324,6 @@ export class Connection {
     }
   }
 
-  /** What to say about a frame size that cannot be a Kafka request (its 4 bytes may be text). */
-  #framingProblem(size: number): Omit<ClientProblem, 'closed'> {
-    const head = Buffer.alloc(4);
-    head.writeInt32BE(size);
-    if (head[0] === 0x16 && head[1] === 0x03) {
-      return { kind: 'not-kafka', message: 'the client opened a TLS connection', hint: 'The embedded broker speaks plain Kafka: set security.protocol=PLAINTEXT (no SSL, no SASL) in the client.' };
-    }
-    if (/^(GET |POST|PUT |HEAD|PRI |OPTI|DELE|PATC)/.test(head.toString('latin1'))) {
-      return { kind: 'not-kafka', message: 'an HTTP request reached the Kafka port', hint: 'Send HTTP to the gateway or a service, and point Kafka clients (only) at KAFKA_BROKERS.' };
-    }
-    if (size > this.#maxRequestBytes) {
-      return {
-        kind: 'oversized',
-        message: `a request of ${size} bytes exceeds the limit of ${this.#maxRequestBytes} bytes`,
-        hint: "Send smaller requests (the producer's max.request.size, batch.size).",
-      };
-    }
-    return { kind: 'malformed', message: `invalid request size ${size}`, hint: 'Is this a Kafka client? A client bug may also cause it.' };
-  }
-
   #report(problem: ClientProblem): void {
     this.#problems.report({ remote: this.remote, clientId: this.#ctx.clientId, client: this.#client }, problem);
   }
@@ -369,26 +340,3 @@ export class Connection {
 }
 
 const EMPTY = Buffer.alloc(0);
-
-/** SaslHandshake and SaslAuthenticate: a client configured for authentication. */
-const SASL_KEYS = new Set([17, 36]);
-
-function unsupportedApi(key: number, version: number): Omit<ClientProblem, 'closed'> {
-  const api = apiName(key);
-  if (SASL_KEYS.has(key)) {
-    return {
-      kind: 'unsupported-api',
-      api,
-      version,
-      message: `${api} v${version}: the client wants to authenticate`,
-      hint: 'The embedded broker has no authentication: set security.protocol=PLAINTEXT (no SASL) in the client.',
-    };
-  }
-  return {
-    kind: 'unsupported-api',
-    api,
-    version,
-    message: `${api} (API key ${key}) v${version} is not served by devmode's embedded broker`,
-    hint: "README's Kafka section lists what it serves; for this API use a real Kafka (kafka.mode: container).",
-  };
-}

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { devmode, FIXTURES, tempProject } from '../helpers/devmode-rig.js';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { kcat } from '../helpers/kcat.js';
 import { RawClient } from '../integration/broker-wire/raw-client.js';
 
@@ -56,7 +57,11 @@ services:
 locator: { port: 0 }
 gateway: { port: 0 }
 admin: { port: 0 }
-kafka: { mode: embedded, port: 0 }
+kafka:
+  mode: embedded
+  port: 0
+  topics: [{ name: state, config: { cleanup.policy: compact } }]
+  topic_config: { message.timestamp.type: LogAppendTime }
 `,
     });
     const dm = devmode(['up'], dir);
@@ -67,6 +72,22 @@ kafka: { mode: embedded, port: 0 }
     expect(p.exitCode).not.toBe(0);
     const line = (await dm.waitFor(/kafka\s+\| client "uploader" .*/))[0];
     expect(line).toMatch(/produce to big refused: a batch is larger than the topic's max\.message\.bytes \(MESSAGE_TOO_LARGE\)\. Raise max\.message\.bytes/);
+
+    // the topic configs of devmode.yaml reach the broker (in its worker thread)
+    const keyless = await kcat(bootstrap, ['-P', '-t', 'state', '-X', 'client.id=keyless', '-X', 'message.send.max.retries=0'], 'no key\n');
+    expect(keyless.exitCode).not.toBe(0);
+    await dm.waitFor(/client "keyless" .*compacted topic needs a key/);
+    const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    onTestFinished(() => admin.disconnect());
+    const described = await admin.describeConfigs({
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: 'state', configNames: ['cleanup.policy', 'message.timestamp.type'] }],
+      includeSynonyms: false,
+    });
+    expect(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue, e.configSource])).toEqual([
+      ['cleanup.policy', 'compact', 1],
+      ['message.timestamp.type', 'LogAppendTime', 4],
+    ]);
     dm.signal('SIGINT');
     await dm.exited;
   });

@@ -4,7 +4,9 @@
  * Hands out a producer id with epoch 0 for idempotent producers. A v3+ request carrying
  * its current id and epoch (KIP-360) gets the same id with the next epoch. A transactional
  * id is accepted and given an id too, but transactions themselves (keys 24-28) are not
- * implemented, so a transactional producer fails later with a clear unsupported-API close.
+ * implemented: such a producer is reported at once as a client problem (clients check
+ * ApiVersions, see AddPartitionsToTxn missing and fail on their side, often only with a
+ * timeout), so the user learns why from devmode's output.
  */
 import type { ApiHandler } from './api.js';
 import { Writer } from '../protocol/writer.js';
@@ -28,6 +30,15 @@ export const initProducerId: ApiHandler = {
     }
     req.tags(flex);
     const given = ctx.broker.producers.init(transactionalId, current);
+    if (transactionalId !== null) {
+      ctx.problem?.({
+        kind: 'unsupported-feature',
+        api: 'InitProducerId',
+        version,
+        message: `the client set up a transactional producer (transactional.id "${transactionalId}"); devmode's embedded broker does not support transactions yet, so its transactional sends will fail`,
+        hint: 'Use a producer without transactional.id (idempotence works), or a real Kafka (kafka.mode: container).',
+      });
+    }
     return new Writer(32)
       .int32(0) // throttle_time_ms
       .int16(ErrorCode.NONE)

@@ -105,7 +105,7 @@ export interface RequestContext {
    * Reports an error answer that clients commonly misreport (a produce refused: the client
    * often shows only a timeout), as one bounded `broker.client.error`; absent in bare tests.
    */
-  readonly problem?: (p: { kind: 'refused'; api: string; version: number; message: string; hint: string }) => void;
+  readonly problem?: (p: { kind: 'refused' | 'unsupported-feature'; api: string; version: number; message: string; hint: string }) => void;
 }
 
 /** Whether `version` of `api` uses flexible (compact + tagged) encoding. */

@@ -107,4 +107,5 @@ export type ClientProblemKind =
   | 'oversized'
   | 'not-kafka'
   | 'handler-failed'
-  | 'refused';
+  | 'refused'
+  | 'unsupported-feature';

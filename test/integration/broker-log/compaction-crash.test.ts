@@ -53,7 +53,8 @@ describe('compaction and SIGKILL', () => {
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     let acked = 0;
     for (const ms of [150, 400, 90, 700]) {
-      acked = await runAndKill(dir, acked + 2000, ms);
+      // past 4,000 acknowledged, compactions of closed segments have run (every 1,000 records)
+      acked = await runAndKill(dir, acked + 4000, ms);
       const store = new EmbeddedLogStore({ dataDir: dir, cleanerCheckMs: 3_600_000 });
       await store.open();
       try {
