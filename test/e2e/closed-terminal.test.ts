@@ -111,7 +111,10 @@ describe('a closed terminal', () => {
     setTimeout(() => child.kill('SIGHUP'), 200);
     const result = await Promise.race([exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`devmode did not stop:\n${err}`)), 15_000))]);
     expect(err).not.toMatch(/internal error|EPIPE/);
-    expect(result.signal).toBeNull();
+    // Not an abort (SIGABRT restoring a terminal that is gone). A SIGHUP that lands while
+    // devmode is already exiting (it stopped on EPIPE first) meets Node's default handlers,
+    // which Node restores on its way out: that ends the process as SIGHUP, harmlessly.
+    expect([null, 'SIGHUP']).toContain(result.signal);
     await waitForPidsGone(pids, 10_000);
   }, 90_000);
 });
