@@ -205,7 +205,7 @@ function managedInstances(slots: readonly SlotView[], entry: ServiceEntry | unde
   }
   // Declared but not spawned yet (waiting for a dependency or a build).
   for (let i = 0; i < (declaredCount ?? 0); i++) {
-    if (!byIndex.has(i)) byIndex.set(i, { instance: i, state: 'waiting', pid: null, port: null, url: null, why: null });
+    if (!byIndex.has(i)) byIndex.set(i, { instance: i, state: 'waiting', pid: null, port: null, url: null, why: entry?.notStarted ?? null });
   }
   return [...byIndex.values()].sort((a, b) => a.instance - b.instance);
 }

@@ -261,6 +261,9 @@ export class System {
     const { BuildRunner } = await import('../watch/index.js');
     const built = await new BuildRunner({ command: service.build, cwd: service.cwd, env: this.#options.env as Record<string, string> }).run();
     if (built.ok) return null;
+    if (this.#supervisor.slots(service.name).length === 0) {
+      this.registry.markNotStarted(service.name, `build failed (exit ${built.exitCode ?? 'signal'}); a change that fixes it, or devmode restart, starts it`);
+    }
     this.#bus.publish({ type: 'build.failed', service: service.name, output: built.output, exitCode: built.exitCode, serving: this.#supervisor.slots(service.name).length > 0, ts: Date.now() });
     return built.output;
   }
