@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { UserState } from './state.mjs';
 import { replicate } from './peers.mjs';
 import { startOrdersConsumer } from './orders-consumer.mjs';
+import { replayOrders } from './orders-history.mjs';
 
 const HOST = process.env.HOST ?? '127.0.0.1';
 const PORT = Number(process.env.PORT ?? 3002);
@@ -19,11 +20,23 @@ const consumer = startOrdersConsumer((order) => {
   if (state.addOrder(order)) replicate({ kind: 'order', order });
 });
 
+// Ready (for /health) once the history is rebuilt from the topic, so a reload swaps in an
+// instance that already knows every order; without Kafka it serves what it has.
+let historyRebuilt = false;
+const replayStarted = Date.now();
+replayOrders((order) => state.addOrder(order))
+  .then((n) => console.log(`history rebuilt from ${n} order events in ${Date.now() - replayStarted} ms`))
+  .catch((error) => console.error(`history not rebuilt (${error.message}); serving what arrives from now on`))
+  .finally(() => (historyRebuilt = true));
+
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   const path = url.pathname;
   try {
-    if (path === '/health') return send(res, 200, { status: 'ok', service: NAME, instance: INSTANCE });
+    if (path === '/health') {
+      if (!historyRebuilt) return send(res, 503, { status: 'rebuilding the order history from the orders topic' });
+      return send(res, 200, { status: 'ok', service: NAME, instance: INSTANCE });
+    }
     let m;
     if (req.method === 'GET' && (m = /^\/api\/users\/([^/]+)\/orders$/.exec(path))) {
       return send(res, 200, state.ordersOf(decodeURIComponent(m[1])));

@@ -8,6 +8,8 @@ interface ServiceRecord {
   /** by instance index */
   instances: Map<number, RegistryInstance>;
   pendingReason: string | null;
+  /** why a managed service has no instance and none is coming (its first build failed) */
+  notStarted: string | null;
   /** round-robin position for `pick` */
   next: number;
 }
@@ -49,6 +51,7 @@ export class Registry implements InstanceResolver {
   /** Adds or replaces one instance of a managed service (state defaults to 'starting'). */
   upsertInstance(input: { service: string; instance: number; host: string; port: number; state?: RegistryState; why?: string }): void {
     const record = this.#record(input.service, 'managed');
+    record.notStarted = null;
     const previous = record.instances.get(input.instance);
     const state = input.state ?? 'starting';
     record.instances.set(input.instance, {
@@ -100,6 +103,15 @@ export class Registry implements InstanceResolver {
   /** A restart or reload is under way: callers should wait for the service rather than fail. */
   markPending(service: string, reason: string): void {
     this.#record(service, 'managed').pendingReason = reason;
+    this.#changed(service);
+  }
+
+  /**
+   * A managed service that will not start until something changes (its first build failed):
+   * callers are answered at once with `reason` instead of waiting. Its first instance clears it.
+   */
+  markNotStarted(service: string, reason: string): void {
+    this.#record(service, 'managed').notStarted = reason;
     this.#changed(service);
   }
 
@@ -181,8 +193,8 @@ export class Registry implements InstanceResolver {
     if (!record) return false;
     if (record.pendingReason !== null) return true;
     for (const i of record.instances.values()) if (i.state === 'starting') return true;
-    // declared but no instance reported yet: it is coming
-    return record.origin === 'managed' && record.instances.size === 0;
+    // declared but no instance reported yet: it is coming (unless its build failed)
+    return record.origin === 'managed' && record.instances.size === 0 && record.notStarted === null;
   }
 
   whyDown(service: string): string | undefined {
@@ -191,6 +203,7 @@ export class Registry implements InstanceResolver {
     const instances = [...record.instances.values()];
     if (instances.some((i) => i.state === 'ready')) return undefined;
     if (record.pendingReason) return record.pendingReason;
+    if (instances.length === 0 && record.notStarted) return record.notStarted;
     const reasons = instances.filter((i) => i.state === 'down').map((i) => (instances.length > 1 ? `instance ${i.instance}: ${i.why}` : `${i.why}`));
     if (reasons.length > 0) return reasons.join('; ');
     if (instances.some((i) => i.state === 'starting')) return 'starting';
@@ -277,6 +290,7 @@ export class Registry implements InstanceResolver {
       origin: record.origin,
       url: instances.find((i) => i.state === 'ready')?.url ?? null,
       pendingReason: record.pendingReason,
+      notStarted: record.notStarted,
       acls: record.acls.map((a) => ({ ...a })),
       instances,
     };
@@ -285,7 +299,7 @@ export class Registry implements InstanceResolver {
   #record(name: string, origin: ServiceOrigin): ServiceRecord {
     let record = this.#services.get(name);
     if (!record) {
-      record = { name, origin, acls: [], instances: new Map(), pendingReason: null, next: 0 };
+      record = { name, origin, acls: [], instances: new Map(), pendingReason: null, notStarted: null, next: 0 };
       this.#services.set(name, record);
     }
     return record;

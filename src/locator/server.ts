@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HttpListener, type BoundAddress } from '../net/http-server.js';
 import { sendJson } from '../net/json-response.js';
 import type { Registry } from './registry.js';
+import type { ServiceEntry } from './types.js';
 import { parseRegistration } from './registration.js';
 
 /** Largest registration body accepted; registrations are a few hundred bytes. */
@@ -17,8 +18,11 @@ export interface LocatorServerOptions {
 /**
  * The service locator's HTTP API, compatible with Lagom's dev-mode locator:
  * - `GET /services/:name` → 200 text/plain URI of one ready instance (round-robin); 404 JSON otherwise
- * - `PUT /services/:name` with `{name, url, portName?, acls?}` registers; `DELETE` unregisters
- * - `GET /services` lists everything; `GET /services/:name/instances` lists one service's instances
+ * - `GET /services/:name?portName=http` → the same for that port (its scheme); 404 for another
+ * - `PUT /services/:name` with Lagom's `{uris, acls}` (or `{uri, acls}`, or `{url, acls}`)
+ *   registers; `DELETE` unregisters
+ * - `GET /services` lists everything as Lagom's RegisteredService (`name`, `url`, `portName`)
+ *   plus devmode's details; `GET /services/:name/instances` lists one service's instances
  */
 export class LocatorServer {
   readonly #registry: Registry;
@@ -71,7 +75,7 @@ export class LocatorServer {
     const method = req.method ?? 'GET';
     if (name === undefined) {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
-      json(res, 200, this.#registry.list());
+      json(res, 200, this.#registry.list().map(lagomEntry));
       return;
     }
     if (parts.length === 3) {
@@ -85,7 +89,11 @@ export class LocatorServer {
       case 'GET':
       case 'HEAD': {
         const chosen = this.#registry.pick(name);
-        if (chosen) {
+        // Lagom's lookup(name, portName): the URI of that port; a service here has one, named by its scheme.
+        const portName = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('portName');
+        if (chosen && portName && portNameOf(chosen.url) !== portName) {
+          json(res, 404, { error: `service '${name}' has no port named '${portName}' (it has '${portNameOf(chosen.url)}')`, services: this.#names() });
+        } else if (chosen) {
           res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
           res.end(chosen.url);
         } else if (this.#registry.has(name)) {
@@ -140,6 +148,19 @@ export class LocatorServer {
   #names(): string[] {
     return this.#registry.list().map((s) => s.name);
   }
+}
+
+/** A URI's port name as Lagom derives it: its scheme (http, https, tcp). */
+function portNameOf(url: string): string {
+  return url.slice(0, Math.max(0, url.indexOf(':'))).toLowerCase();
+}
+
+/**
+ * A list entry in Lagom's RegisteredService shape (`name`, `url`, `portName`), with what
+ * devmode knows besides (origin, ACLs, instances). `url` is null while no instance is ready.
+ */
+function lagomEntry(entry: ServiceEntry): ServiceEntry & { portName: string | null } {
+  return { ...entry, portName: entry.url ? portNameOf(entry.url) : null };
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -44,6 +44,8 @@ export interface ServiceEntry {
   url: string | null;
   /** set while a restart or reload is in progress: callers should wait */
   pendingReason: string | null;
+  /** why a managed service has no instance and none is coming (its first build failed) */
+  notStarted: string | null;
   acls: readonly Acl[];
   instances: readonly RegistryInstance[];
 }

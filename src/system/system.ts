@@ -289,6 +289,9 @@ export class System {
     const { BuildRunner } = await import('../watch/index.js');
     const built = await new BuildRunner({ command: service.build, cwd: service.cwd, env: this.#options.env as Record<string, string> }).run();
     if (built.ok) return null;
+    if (this.#supervisor.slots(service.name).length === 0) {
+      this.#registry.markNotStarted(service.name, `build failed (exit ${built.exitCode ?? 'signal'}); a change that fixes it, or devmode restart, starts it`);
+    }
     this.#bus.publish({ type: 'build.failed', service: service.name, output: built.output, exitCode: built.exitCode, serving: this.#supervisor.slots(service.name).length > 0, ts: Date.now() });
     return built.output;
   }
@@ -472,7 +475,7 @@ export class System {
       const entry = entries.find((e) => e.name === name);
       const config = this.#config.services.find((s) => s.name === name);
       const kind = config ? config.kind : entry?.origin === 'managed' ? 'managed' : 'unmanaged';
-      return { name, kind, instances: (entry?.instances ?? []).map((i) => ({ instance: i.instance, state: i.state, port: i.port, url: i.url, why: i.why ?? null })) };
+      return { name, kind, notStarted: entry?.notStarted ?? null, instances: (entry?.instances ?? []).map((i) => ({ instance: i.instance, state: i.state, port: i.port, url: i.url, why: i.why ?? null })) };
     });
   }
 

@@ -31,6 +31,14 @@ ${FREE_PORTS}`,
     expect(dm.stdout).not.toMatch(/previous version keeps serving/);
     await dm.waitFor(/not every service became ready/);
     const gateway = (await dm.waitFor(/gateway on (http:\/\/\S+?),/))[1]!;
+    // nothing is coming until a build succeeds: the gateway says so at once, status says why
+    const t0 = performance.now();
+    const down = await fetch(`${gateway}/web/`);
+    expect(down.status).toBe(502);
+    expect(((await down.json()) as { reason: string }).reason).toMatch(/build failed/);
+    expect(performance.now() - t0).toBeLessThan(4_000); // not the 5 s wait_timeout
+    const before = JSON.parse((await runDevmode(['status', '--json'], dir)).stdout) as { services: { name: string; instances: { why: string | null }[] }[] };
+    expect(before.services.find((s) => s.name === 'web')?.instances[0]?.why).toMatch(/build failed/);
 
     // restart of a service that never started: it builds and fails again, in the user's words
     const refused = await runDevmode(['restart', 'web'], dir);

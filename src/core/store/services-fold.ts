@@ -128,6 +128,7 @@ export class ServicesFold {
         if (i.url) r.url = i.url;
         if (r.state !== 'ready' && i.why) r.why = i.why;
       }
+      if (e.notStarted) for (const r of record.instances.values()) if (r.state === 'waiting') r.why = e.notStarted;
     }
   }
 

@@ -43,6 +43,8 @@ export interface RegisteredService {
   name: string;
   kind: 'managed' | 'unmanaged';
   instances: readonly { instance: number; state: 'ready' | 'down' | string; port: number | null; url: string | null; why: string | null }[];
+  /** why a managed service has no instances yet (its first build failed), if it says */
+  notStarted?: string | null;
 }
 
 /** A service as the config declares it, so the Store lists it before any event. */

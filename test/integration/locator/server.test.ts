@@ -72,9 +72,9 @@ describe('LocatorServer', () => {
     const cases: [string, RegExp][] = [
       ['not json', /must be JSON/],
       ['[]', /JSON object/],
-      ['{"name":"x"}', /"url" is required/],
+      ['{"name":"x"}', /"uris" \(or "uri", or "url"\) is required/],
       ['{"name":"y","url":"http://127.0.0.1:1"}', /path names 'x'/],
-      ['{"url":"nope"}', /not an absolute URL/],
+      ['{"url":"nope"}', /not an absolute URI/],
       ['{"url":"http://127.0.0.1:1","acls":[{"pathRegex":"("}]}', /not a valid regular expression/],
     ];
     for (const [body, message] of cases) {

@@ -39,7 +39,8 @@ describe('sample system', () => {
     users = [user0!, user1!].map((port, i) => new SampleInstance('user', i, port, { ...common, CLUSTER_PEERS: userUrls.filter((_, j) => j !== i).join(',') }));
     shipping = new SampleInstance('shipping', 0, shippingPort!, { ...common, CLUSTER_PEERS: '' });
     await Promise.all(all().map((i) => i.ready()));
-    // Generous: only here to catch a service that waits for Kafka before answering /health.
+    // Generous: only here to catch a service that waits on Kafka for long before answering
+    // /health (user answers once it has read the orders topic's history: a round trip or two).
     expect(Date.now() - started, 'all four instances answer /health').toBeLessThan(15_000);
   });
 

@@ -38,7 +38,7 @@ export class SampleInstance {
   }
 
   /** Resolves once GET /health answers 200. */
-  async ready(timeoutMs = 5000): Promise<void> {
+  async ready(timeoutMs = 15_000): Promise<void> {
     await until(async () => (await fetch(`${this.url}/health`).catch(() => undefined))?.status === 200, () => `${this.url}/health; output:\n${this.output}`, timeoutMs);
   }
 
