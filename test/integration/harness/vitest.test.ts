@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { readdir, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,21 +30,28 @@ function temp(): string {
 }
 
 function runVitest(files: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [VITEST, 'run', ...files], { cwd: PROJECT, env: { ...process.env, ...env, CI: '', NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const mark = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const child = spawn(process.execPath, [VITEST, 'run', ...files], { cwd: PROJECT, env: { ...process.env, ...env, DEVMODE_TEST_RUN_MARK: mark, CI: '', NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return { child, exited, output: () => output };
+  return { child, exited, output: () => output, mark };
 }
 
-/** Processes running in the harness fixture's directory (the services of any system started from it). */
-async function fixtureProcesses(): Promise<number[]> {
+/**
+ * The services of the systems one child vitest started: processes in the harness fixture's
+ * directory whose environment carries that run's mark (other test files run systems from
+ * the same directory at the same time).
+ */
+async function fixtureProcesses(mark: string): Promise<number[]> {
   const out: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => '');
-    if (cwd === SERVICES_DIR) out.push(Number(entry));
+    if (cwd !== SERVICES_DIR) continue;
+    const environ = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '');
+    if (environ.split('\0').includes(`DEVMODE_TEST_RUN_MARK=${mark}`)) out.push(Number(entry));
   }
   return out;
 }
@@ -75,7 +82,7 @@ describe('devmode/vitest', () => {
     expect(output).toContain("LeakedFaultError: a fault set in test 'run leaks a fault' was still in force when it ended: left-behind (front -> back: status 503).");
     expect(readdirSync(reports).sort()).toEqual(['run-a-failing-assertion', 'run-a-failing-expect', 'run-leaks-a-fault']);
     // and the run's system is gone
-    await waitFor(async () => (await fixtureProcesses()).length === 0, 'the fixture services to exit', 10_000);
+    await waitFor(async () => (await fixtureProcesses(run.mark)).length === 0, 'the fixture services to exit', 15_000);
   }, 120_000);
 
   it('SIGINT of the runner leaves no process and no port (global and per-file systems)', async () => {
@@ -85,10 +92,10 @@ describe('devmode/vitest', () => {
     await waitFor(() => existsSync(footprintFile) && readFileSync(footprintFile, 'utf8').length > 0, 'the per-file system to start', 60_000, 100);
     const left = JSON.parse(readFileSync(footprintFile, 'utf8')) as { pids: number[]; ports: number[] };
     expect(left.pids.length).toBe(3);
-    expect((await fixtureProcesses()).length).toBe(6); // front, back, store of each system
+    expect((await fixtureProcesses(run.mark)).length).toBe(6); // front, back, store of each system
     run.child.kill('SIGINT');
     await run.exited;
     await expectNothingLeft(left);
-    await waitFor(async () => (await fixtureProcesses()).length === 0, 'every fixture service to exit', 15_000);
+    await waitFor(async () => (await fixtureProcesses(run.mark)).length === 0, 'every fixture service to exit', 15_000);
   }, 120_000);
 });
