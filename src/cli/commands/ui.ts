@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { parseFlags } from '../run.js';
 import { adminFlags, configAccess } from './wait.js';
+import { leaveWithParent } from './tui-process.js';
 
 /**
  * `devmode ui [--admin URL]`: the TUI on a devmode that is already running (`devmode up
@@ -16,11 +17,18 @@ export async function ui(args: string[], io: CliIO, signal: AbortSignal): Promis
   if (!wantsTui(io, false)) throw new UserError('devmode ui draws on a terminal: run it in one (not piped, not with CI=true); for lines, use devmode events or devmode logs', 2);
   const resolved = await resolveAdminUrl({ flag: values.admin, file: values.file, env: io.env, cwd: io.cwd, config: configAccess });
   const session = await connectRemoteStore(resolved.url);
+  // started by devmode up: leave with it, even when it was killed hard
+  const leave = new AbortController();
+  const onSignal = () => leave.abort();
+  signal.addEventListener('abort', onSignal, { once: true });
+  const stopWatching = leaveWithParent(io.env, () => leave.abort());
   try {
     const { runTui } = await import('../../tui/run/run-tui.js');
-    await runTui({ store: session.store, control: session.control, stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin!, env: io.env, color: shouldColor(io.stdout, io.env), signal });
+    await runTui({ store: session.store, control: session.control, stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin!, env: io.env, color: shouldColor(io.stdout, io.env), signal: leave.signal });
     return 0;
   } finally {
+    stopWatching();
+    signal.removeEventListener('abort', onSignal);
     await session.close();
   }
 }

@@ -7,6 +7,7 @@ import type { CliIO } from '../io.js';
 import { loadConfigFor } from '../load-config.js';
 import { parseFlags } from '../run.js';
 import { assertNotRunning, printerNames, untilAborted } from './shared.js';
+import { runTuiProcess } from './tui-process.js';
 
 /**
  * `devmode up`: run the whole system until Ctrl-C (or SIGTERM/SIGHUP), then stop everything.
@@ -39,22 +40,31 @@ export async function up(args: string[], io: CliIO, signal: AbortSignal): Promis
       await untilAborted(signal);
       return 0;
     }
-    const { runTui } = await import('../../tui/run/run-tui.js');
-    // The TUI leaves on a signal, or when the start failed (its message is printed after).
+    // The TUI is `devmode ui` in its own process (tui-process.ts says why), attached once the admin API listens.
     const leave = new AbortController();
     const onSignal = () => leave.abort();
     signal.addEventListener('abort', onSignal, { once: true });
-    const shown = runTui({ store: system.store, control: system.control, stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin!, env: io.env, color, signal: leave.signal });
+    const started = system.start();
+    started.catch(() => leave.abort());
+    let shown: Promise<{ outcome: 'quit' | 'failed' | 'signal' }> | undefined;
     try {
+      const adminUrl = await Promise.race([system.store.waitFor((s) => s.header.adminUrl || null, { timeout: 120_000, signal: leave.signal, what: 'the admin API' }), started.then(() => system.addresses.adminUrl ?? '')]);
+      shown = runTuiProcess({ adminUrl, env: io.env, stdout: io.stdout, signal: leave.signal });
       // q while starting stops the start too
-      const first = await Promise.race([system.start().then(() => 'started' as const), shown]);
-      if (first === 'started') await shown;
+      const first = await Promise.race([started.then(() => 'started' as const), shown]);
+      const ended = first === 'started' ? await shown : first;
+      if (ended.outcome === 'failed') {
+        printer.start();
+        await untilAborted(signal);
+      } else if (ended.outcome === 'quit') io.stdout.write('devmode: stopping (q)\n');
+    } catch (error) {
+      await started; // a failed start's own error is the one to show
+      if (!signal.aborted) throw error;
     } finally {
       leave.abort();
       signal.removeEventListener('abort', onSignal);
+      await shown;
       // back on the terminal's own screen: the stop is printed as lines
-      const left = await shown.catch(() => 'signal' as const);
-      if (left === 'quit') io.stdout.write('devmode: stopping (q)\n');
       printer.start();
       for (const m of held) io.stderr.write(`devmode: a view failed: ${m}\n`);
     }

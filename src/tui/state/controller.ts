@@ -103,7 +103,12 @@ export class TuiController {
 
   key(k: KeyPress): void {
     if (this.#closed) return;
-    handleKey(this, k);
+    // Keys typed quickly (or on a busy machine) can arrive in one read: "1f" is two keys,
+    // except in a text prompt, where it is text.
+    const chars = [...k.input];
+    if (chars.length > 1 && this.ui.prompt?.kind !== 'text' && !k.ctrl && /^[\x20-\x7e]+$/.test(k.input)) {
+      for (const input of chars) handleKey(this, { input });
+    } else handleKey(this, k);
     this.changed();
   }
 

@@ -79,3 +79,13 @@ describe('Services view', () => {
     await tui.until("restart api failed: service 'api' is unmanaged (restart it yourself)");
   });
 });
+
+describe('keys that arrive together', () => {
+  it('"1f" read at once (a busy machine) is two keys, not one', async () => {
+    const tui = await renderTui(ALL_STATES);
+    await tui.press('2');
+    await tui.until(' all services ');
+    await tui.press('1f');
+    await tui.until('fault * -> api');
+  });
+});
