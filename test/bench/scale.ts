@@ -2,7 +2,7 @@
  * Scale benchmark (see README.md): a generated system of tiny Node services svc0..svcN-1
  * (test/fixtures/scale/chain.mjs), each forwarding a chain request to the next through
  * SERVICE_SVC<i+1>_URL, at several sizes x 2 instances, under `devmode up` and under a bare
- * launcher (concurrently, direct URLs, the same health checks) in one run. Per size: ready
+ * launcher (lib/scale-launcher.mjs, direct URLs, the same health checks) in one run. Per size: ready
  * time and ratio, devmode's own part of the start (ports, listeners), devmode's RSS,
  * listening sockets and idle CPU, and a 10-hop chain's p50/p99 through the mesh vs direct.
  *
