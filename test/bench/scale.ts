@@ -107,7 +107,10 @@ try {
       const mesh = await chainLatency(entry.url);
       const rssMiB = memoryOf(pid)?.rssMiB ?? NaN;
       rows.push({ services, bareMs: bare.readyMs, devmodeMs: run.readyMs, setup, rssMiB, listeners, idleCpuPct, direct, mesh, load: loadAverage() });
-      console.log(`${services} x ${instances}: bare ${Math.round(bare.readyMs)} ms, devmode ${Math.round(run.readyMs)} ms (${setup}); RSS ${f(rssMiB, 0)} MiB; ${listeners} listeners; load ${loadAverage()}`);
+      console.log(
+        `${services} x ${instances}: bare ${Math.round(bare.readyMs)} ms, devmode ${Math.round(run.readyMs)} ms (${setup}); RSS ${f(rssMiB, 0)} MiB; ${listeners} listeners; ` +
+          `chain p50/p99 direct ${f(direct.p50)}/${f(direct.p99)} ms, devmode ${f(mesh.p50)}/${f(mesh.p99)} ms; load ${loadAverage()}`,
+      );
     } finally {
       await up.stop();
     }
