@@ -2,7 +2,7 @@
  * Scale benchmark (see README.md): a generated system of tiny Node services svc0..svcN-1
  * (test/fixtures/scale/chain.mjs), each forwarding a chain request to the next through
  * SERVICE_SVC<i+1>_URL, at several sizes x 2 instances, under `devmode up` and under a bare
- * launcher (concurrently, direct URLs, the same health checks) in one run. Per size: ready
+ * launcher (lib/scale-launcher.mjs, direct URLs, the same health checks) in one run. Per size: ready
  * time and ratio, devmode's own part of the start (ports, listeners), devmode's RSS,
  * listening sockets and idle CPU, and a 10-hop chain's p50/p99 through the mesh vs direct.
  *
@@ -107,7 +107,10 @@ try {
       const mesh = await chainLatency(entry.url);
       const rssMiB = memoryOf(pid)?.rssMiB ?? NaN;
       rows.push({ services, bareMs: bare.readyMs, devmodeMs: run.readyMs, setup, rssMiB, listeners, idleCpuPct, direct, mesh, load: loadAverage() });
-      console.log(`${services} x ${instances}: bare ${Math.round(bare.readyMs)} ms, devmode ${Math.round(run.readyMs)} ms (${setup}); RSS ${f(rssMiB, 0)} MiB; ${listeners} listeners; load ${loadAverage()}`);
+      console.log(
+        `${services} x ${instances}: bare ${Math.round(bare.readyMs)} ms, devmode ${Math.round(run.readyMs)} ms (${setup}); RSS ${f(rssMiB, 0)} MiB; ${listeners} listeners; ` +
+          `chain p50/p99 direct ${f(direct.p50)}/${f(direct.p99)} ms, devmode ${f(mesh.p50)}/${f(mesh.p99)} ms; load ${loadAverage()}`,
+      );
     } finally {
       await up.stop();
     }
