@@ -13,6 +13,7 @@ import type { Reader } from '../protocol/reader.js';
 import type { Writer } from '../protocol/writer.js';
 import type { FaultGate } from '../faults/fault-gate.js';
 import type { ConnectionClient } from '../attribution/connection-client.js';
+import type { TransactionCoordinator } from './transactions.js';
 
 export interface ApiHandler {
   key: number;
@@ -78,6 +79,8 @@ export interface BrokerContext {
   readonly groups: GroupCoordinator;
   readonly options: BrokerSettings;
   readonly producers: ProducerIds;
+  /** transactional ids, open transactions, last stable offsets */
+  readonly transactions: TransactionCoordinator;
   publish(e: BrokerEvent): void;
   now(): number;
   /**
