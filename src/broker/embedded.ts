@@ -225,6 +225,8 @@ export class EmbeddedBroker {
     try {
       await this.#store.open();
       this.#storeOpened = true;
+      // before any client: what a crash left open is aborted, aborted transactions are known again
+      this.#transactions.recover(this.#store, Date.now());
       if (this.#stopping) throw new Error('the embedded Kafka broker was stopped while starting');
       for (const t of this.#topics) {
         if (!this.#store.topic(t.name)) this.#createTopic(t.name, t.partitions, false, t.configs);

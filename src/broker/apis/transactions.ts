@@ -8,9 +8,15 @@
  * transaction; staged offsets reach the group's committed offsets only on commit. A
  * transaction open longer than its timeout is aborted and its producer's epoch bumped,
  * so the producer is fenced (INVALID_PRODUCER_EPOCH), as Kafka does.
- * In memory only (see README): after a restart, transactional ids start afresh.
+ * Transactional ids live in memory: after a restart they start afresh. The partitions'
+ * side is rebuilt from the log on start (recover): markers give the aborted transactions,
+ * and a transaction left open by a crash is aborted (an abort marker is written), so
+ * nothing uncommitted becomes visible to read_committed after a restart.
  */
 import type { BrokerContext } from './api.js';
+import type { LogStore } from '../log/contract.js';
+import { readBatchHeader } from '../log/batch.js';
+import { decodeBatch } from '../log/records.js';
 import { encodeBatch } from '../log/batch-encode.js';
 import { Attr } from '../log/batch.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -228,6 +234,47 @@ export class TransactionCoordinator {
       startedAt: s.open?.startedAt ?? -1,
       partitions: s.open ? [...s.open.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition })) : [],
     };
+  }
+
+  /**
+   * Rebuilds the partitions' transaction state from the stored batches (at start, before
+   * any client connects); transactions a crash left open are aborted with a marker.
+   */
+  recover(store: LogStore, now: number): void {
+    for (const t of store.topics()) {
+      for (let partition = 0; partition < t.partitions; partition++) {
+        const log = store.partition(t.name, partition);
+        if (!log) continue;
+        const txns = this.#partition(t.name, partition);
+        /** producer id -> epoch of an open transaction (its first offset is in txns.ongoing) */
+        const epochs = new Map<bigint, number>();
+        let offset = log.logStartOffset;
+        while (offset < log.highWatermark) {
+          const batches = log.read(offset, 1 << 20, true);
+          if (batches.length === 0) break;
+          for (const batch of batches) {
+            const h = readBatchHeader(batch);
+            offset = h.baseOffset + BigInt(h.lastOffsetDelta) + 1n;
+            if (!(h.attributes & Attr.transactional)) continue;
+            if (h.attributes & Attr.control) {
+              const first = txns.ongoing.get(h.producerId);
+              txns.ongoing.delete(h.producerId);
+              epochs.delete(h.producerId);
+              const abort = decodeBatch(batch).records[0]?.key?.readInt16BE(2) === 0;
+              if (abort && first !== undefined) txns.aborted.push({ producerId: h.producerId, firstOffset: first, lastOffset: h.baseOffset });
+            } else if (!txns.ongoing.has(h.producerId)) {
+              txns.ongoing.set(h.producerId, h.baseOffset);
+              epochs.set(h.producerId, h.producerEpoch);
+            }
+          }
+        }
+        for (const [producerId, first] of txns.ongoing) {
+          const { baseOffset } = log.append(controlBatch(producerId, epochs.get(producerId) ?? 0, false, now), now);
+          txns.aborted.push({ producerId, firstOffset: first, lastOffset: baseOffset });
+        }
+        txns.ongoing.clear();
+      }
+    }
   }
 
   /** Forgets a deleted topic's transaction state. */
