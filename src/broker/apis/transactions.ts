@@ -158,7 +158,7 @@ export class TransactionCoordinator {
    * was added to its open transaction.
    */
   checkProduce(transactionalId: string | null, producerId: bigint, epoch: number, topic: string, partition: number): number {
-    if (transactionalId === null) return ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+    if (transactionalId === null) return ErrorCode.INVALID_RECORD; // Kafka: a transactional batch needs the request's transactional id
     const state = this.#check(transactionalId, producerId, epoch);
     if (typeof state === 'number') return state;
     if (!state.open?.partitions.has(key(topic, partition))) return ErrorCode.INVALID_TXN_STATE;

@@ -1,6 +1,40 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { startTestBroker } from '../../helpers/broker.js';
+import { Reader } from '../../../src/broker/protocol/reader.js';
+import { Writer } from '../../../src/broker/protocol/writer.js';
+import { RawClient } from '../broker-wire/raw-client.js';
+
+/** DescribeTransactions v0 for one transactional id: [error, state, producer epoch, topic partitions]. */
+async function describeTransaction(bootstrap: string, id: string): Promise<[number, string, number, [string, number[]][]]> {
+  const c = await RawClient.connect(bootstrap);
+  onTestFinished(() => c.close());
+  c.send(RawClient.frame(65, 0, 9, new Writer().compactArray([id], (w, id) => w.compactString(id)).uvarint(0).toBuffer(), true));
+  const frame = await c.next();
+  if (!frame) throw new Error('closed on DescribeTransactions');
+  const r = new Reader(frame);
+  r.int32();
+  r.taggedFields();
+  r.int32();
+  const [state] = r.compactArray((s) => {
+    const error = s.int16();
+    s.compactString();
+    const state = s.compactString();
+    s.int32();
+    s.int64();
+    s.int64();
+    const epoch = s.int16();
+    const topics = s.compactArray((t) => {
+      const name = t.compactString();
+      const parts = t.compactArray((p) => p.int32());
+      t.taggedFields();
+      return [name, parts] as [string, number[]];
+    });
+    s.taggedFields();
+    return [error, state, epoch, topics] as [number, string, number, [string, number[]][]];
+  });
+  return state!;
+}
 
 function client(bootstrap: string, clientId = 'txn-test'): Kafka {
   return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 50 } });
@@ -70,6 +104,7 @@ describe('kafkajs 2.2 transactions against the embedded broker', () => {
     const producer = await txnProducer(kafka, 'lso-tx');
     const tx = await producer.transaction();
     await tx.send({ topic: 'lso', messages: [{ value: 'in-txn' }] });
+    expect(await describeTransaction(bootstrap, 'lso-tx')).toEqual([0, 'Ongoing', 0, [['lso', [0]]]]);
     await plain.send({ topic: 'lso', messages: [{ value: 'after' }] }); // above the LSO: held back too
 
     const consumer = kafka.consumer({ groupId: 'lso-rc', maxWaitTimeInMs: 100 });
@@ -88,6 +123,7 @@ describe('kafkajs 2.2 transactions against the embedded broker', () => {
     await tx.commit();
     await until(3);
     expect(values).toEqual(['before', 'in-txn', 'after']);
+    expect(await describeTransaction(bootstrap, 'lso-tx')).toEqual([0, 'Empty', 0, []]);
   });
 
   it('sendOffsets: the group offsets become visible to OffsetFetch only when the transaction commits', async () => {
