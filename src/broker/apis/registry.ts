@@ -37,6 +37,7 @@ import { addPartitionsToTxn } from './24-add-partitions-to-txn.js';
 import { addOffsetsToTxn } from './25-add-offsets-to-txn.js';
 import { endTxn } from './26-end-txn.js';
 import { txnOffsetCommit } from './28-txn-offset-commit.js';
+import { listTransactions } from './66-list-transactions.js';
 
 /** The handlers of the wire layer and the group coordinator. */
 export function createApiRegistry(extra: readonly ApiHandler[] = []): ReadonlyMap<number, ApiHandler> {
@@ -71,6 +72,7 @@ export function createApiRegistry(extra: readonly ApiHandler[] = []): ReadonlyMa
     addOffsetsToTxn,
     endTxn,
     txnOffsetCommit,
+    listTransactions,
     ...extra,
   ];
   list.push(apiVersionsHandler(() => list));

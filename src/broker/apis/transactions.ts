@@ -222,6 +222,11 @@ export class TransactionCoordinator {
     return p.aborted.filter((a) => a.lastOffset >= from && a.firstOffset < to).map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }));
   }
 
+  /** Every transactional id this broker knows (ListTransactions). */
+  ids(): string[] {
+    return [...this.#ids.keys()];
+  }
+
   describe(transactionalId: string): TransactionView | undefined {
     const s = this.#ids.get(transactionalId);
     if (!s) return undefined;

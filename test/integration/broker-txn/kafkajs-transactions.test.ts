@@ -5,6 +5,29 @@ import { Reader } from '../../../src/broker/protocol/reader.js';
 import { Writer } from '../../../src/broker/protocol/writer.js';
 import { RawClient } from '../broker-wire/raw-client.js';
 
+/** ListTransactions v0 with a state filter: [transactional id, state][]. */
+async function listTransactions(bootstrap: string, states: string[]): Promise<[string, string][]> {
+  const c = await RawClient.connect(bootstrap);
+  onTestFinished(() => c.close());
+  const body = new Writer().compactArray(states, (w, s) => w.compactString(s)).compactArray([], () => {}).uvarint(0).toBuffer();
+  c.send(RawClient.frame(66, 0, 9, body, true));
+  const frame = await c.next();
+  if (!frame) throw new Error('closed on ListTransactions');
+  const r = new Reader(frame);
+  r.int32();
+  r.taggedFields();
+  r.int32();
+  expect(r.int16()).toBe(0);
+  r.compactArray((s) => s.compactString());
+  return r.compactArray((s) => {
+    const id = s.compactString();
+    s.int64();
+    const state = s.compactString();
+    s.taggedFields();
+    return [id, state] as [string, string];
+  });
+}
+
 /** DescribeTransactions v0 for one transactional id: [error, state, producer epoch, topic partitions]. */
 async function describeTransaction(bootstrap: string, id: string): Promise<[number, string, number, [string, number[]][]]> {
   const c = await RawClient.connect(bootstrap);
@@ -105,6 +128,7 @@ describe('kafkajs 2.2 transactions against the embedded broker', () => {
     const tx = await producer.transaction();
     await tx.send({ topic: 'lso', messages: [{ value: 'in-txn' }] });
     expect(await describeTransaction(bootstrap, 'lso-tx')).toEqual([0, 'Ongoing', 0, [['lso', [0]]]]);
+    expect(await listTransactions(bootstrap, ['Ongoing'])).toEqual([['lso-tx', 'Ongoing']]);
     await plain.send({ topic: 'lso', messages: [{ value: 'after' }] }); // above the LSO: held back too
 
     const consumer = kafka.consumer({ groupId: 'lso-rc', maxWaitTimeInMs: 100 });
@@ -124,6 +148,8 @@ describe('kafkajs 2.2 transactions against the embedded broker', () => {
     await until(3);
     expect(values).toEqual(['before', 'in-txn', 'after']);
     expect(await describeTransaction(bootstrap, 'lso-tx')).toEqual([0, 'Empty', 0, []]);
+    expect(await listTransactions(bootstrap, ['Ongoing'])).toEqual([]);
+    expect(await listTransactions(bootstrap, [])).toEqual([['lso-tx', 'Empty']]);
   });
 
   it('sendOffsets: the group offsets become visible to OffsetFetch only when the transaction commits', async () => {
