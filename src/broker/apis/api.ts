@@ -60,8 +60,6 @@ export interface ProducerIds {
   init(transactionalId: string | null, current: { producerId: bigint; epoch: number } | null): { producerId: bigint; epoch: number };
   /** Checks a batch's producer epoch and sequence against what this partition saw before. */
   check(topic: string, partition: number, producerId: bigint, epoch: number, firstSeq: number, count: number): SequenceCheck;
-  /** The producer id and epoch InitProducerId gave a transactional id, if any (DescribeTransactions). */
-  transactional(transactionalId: string): { producerId: bigint; epoch: number } | undefined;
   /** The producers with state for one partition (DescribeProducers). */
   producersOf(topic: string, partition: number): { producerId: bigint; epoch: number; lastSequence: number; lastTimestamp: number }[];
   /** Records an appended batch (after `check` said append). */
