@@ -15,6 +15,7 @@ import type { LogStore, TopicInfo } from './log/contract.js';
 import type { ApiHandler, BrokerContext, BrokerSettings } from './apis/api.js';
 import { GroupCoordinator } from './groups/coordinator.js';
 import { MemoryProducerIds } from './apis/producer-ids.js';
+import { TransactionCoordinator } from './apis/transactions.js';
 import { createApiRegistry } from './apis/registry.js';
 import { BrokerServer } from './server.js';
 import { EmbeddedLogStore, DEFAULT_RETENTION_BYTES, DEFAULT_RETENTION_MS } from './log/log-store.js';
@@ -87,6 +88,7 @@ export class EmbeddedBroker {
   readonly #store: LogStore;
   readonly #groups: GroupCoordinator;
   readonly #producers = new MemoryProducerIds();
+  readonly #transactions = new TransactionCoordinator();
   readonly #server: BrokerServer;
   readonly #faults = new FaultGate();
   readonly #down: DownSwitch;
@@ -223,6 +225,8 @@ export class EmbeddedBroker {
     try {
       await this.#store.open();
       this.#storeOpened = true;
+      // before any client: what a crash left open is aborted, aborted transactions are known again
+      this.#transactions.recover(this.#store, Date.now());
       if (this.#stopping) throw new Error('the embedded Kafka broker was stopped while starting');
       for (const t of this.#topics) {
         if (!this.#store.topic(t.name)) this.#createTopic(t.name, t.partitions, false, t.configs);
@@ -258,6 +262,7 @@ export class EmbeddedBroker {
     await this.#down.close();
     await this.#server.stop();
     await this.#groups.stop();
+    this.#transactions.stop();
     if (this.#storeOpened) {
       this.#storeOpened = false;
       await this.#store.close();
@@ -280,6 +285,7 @@ export class EmbeddedBroker {
       groups: this.#groups,
       options: this.#settings,
       producers: this.#producers,
+      transactions: this.#transactions,
       publish: this.#publish,
       now: Date.now,
       faults: this.#faults,
@@ -288,6 +294,7 @@ export class EmbeddedBroker {
         const deleted = this.#store.deleteTopic(name);
         if (deleted) {
           this.#producers.forgetTopic(name);
+          this.#transactions.forgetTopic(name);
           this.#publish({ type: 'broker.topic.deleted', topic: name, ts: Date.now() });
         }
         return deleted;

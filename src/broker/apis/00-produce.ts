@@ -18,14 +18,16 @@
  * Topic configs: the topic's max.message.bytes; a compacted topic refuses a record without a
  * key (INVALID_RECORD, records decoded for compacted topics only); LogAppendTime topics get
  * the append time back (the log stamps the batch).
- * Not done: transactions (a transactional batch is stored like any other), per-record errors
- * (record_errors is always empty).
+ * Transactional batches: the producer must be its transactional id's current one
+ * (INVALID_PRODUCER_EPOCH when fenced) and have added the partition to its open transaction
+ * (INVALID_TXN_STATE otherwise); the first such batch sets the partition's last stable offset.
+ * Not done: per-record errors (record_errors is always empty).
  */
 import type { BrokerEvent } from '../../core/events/index.js';
 import type { ApiHandler, RequestContext } from './api.js';
 import { Writer } from '../protocol/writer.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { validateProducedBatch, BatchField } from '../log/batch.js';
+import { validateProducedBatch, BatchField, Attr } from '../log/batch.js';
 import { resolveTopicForWrite } from './topic-lookup.js';
 import { messageSetToBatch } from '../log/legacy-records.js';
 import { reportRefusal } from './produce-refusals.js';
@@ -50,7 +52,7 @@ export const produce: ApiHandler = {
   firstFlexibleVersion: 9,
   handle(req, version, ctx) {
     const flex = version >= 9;
-    if (version >= 3) req.nullableStr(flex); // transactional_id
+    const transactionalId = version >= 3 ? req.nullableStr(flex) : null;
     const acks = req.int16();
     req.int32(); // timeout_ms
     let failed = false;
@@ -60,7 +62,7 @@ export const produce: ApiHandler = {
         const index = r.int32();
         const records = r.nullableBytesF(flex);
         r.tags(flex);
-        const result = append(ctx, version, name, index, records);
+        const result = append(ctx, version, name, index, records, transactionalId);
         if (result.error !== ErrorCode.NONE) {
           failed = true;
           if (!result.injected) reportRefusal(ctx, version, name, index, result.error);
@@ -93,7 +95,7 @@ export const produce: ApiHandler = {
   },
 };
 
-function append(ctx: RequestContext, version: number, topic: string, index: number, produced: Buffer | null): PartitionResult {
+function append(ctx: RequestContext, version: number, topic: string, index: number, produced: Buffer | null, transactionalId: string | null): PartitionResult {
   let records = produced;
   const b = ctx.broker;
   const fail = (error: number): PartitionResult => ({ index, error, baseOffset: -1n, logAppendTime: -1n, logStartOffset: -1n });
@@ -121,9 +123,14 @@ function append(ctx: RequestContext, version: number, topic: string, index: numb
   const count = records.readInt32BE(BatchField.recordCount);
   let epoch = 0;
   let firstSeq = 0;
+  const transactional = (records.readInt16BE(BatchField.attributes) & Attr.transactional) !== 0;
   if (producerId >= 0n) {
     epoch = records.readInt16BE(BatchField.producerEpoch);
     firstSeq = records.readInt32BE(BatchField.baseSequence);
+    if (transactional) {
+      const txnError = b.transactions.checkProduce(transactionalId, producerId, epoch, topic, index);
+      if (txnError !== ErrorCode.NONE) return fail(txnError);
+    }
     const seq = b.producers.check(topic, index, producerId, epoch, firstSeq, count);
     if (seq.kind === 'error') return fail(seq.code);
     if (seq.kind === 'duplicate') {
@@ -133,6 +140,7 @@ function append(ctx: RequestContext, version: number, topic: string, index: numb
   const now = b.now();
   const result = log.append(records, now);
   if (producerId >= 0n) b.producers.record(topic, index, producerId, epoch, firstSeq, count, result.baseOffset);
+  if (transactional && transactionalId !== null) b.transactions.appended(transactionalId, topic, index, producerId, result.baseOffset);
   faults?.appended(topic, index, result.baseOffset, now);
   const event: Extract<BrokerEvent, { type: 'broker.append' }> = {
     type: 'broker.append',

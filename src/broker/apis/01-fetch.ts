@@ -11,13 +11,14 @@
  * (KIP-74). An offset outside [logStart, HWM] gets OFFSET_OUT_OF_RANGE. Long polling: when
  * fewer than min_bytes are ready, the request waits until an append to one of its
  * partitions brings enough, max_wait_ms passes, or the connection closes.
+ * read_committed (isolation_level 1) serves batches below the last stable offset only, with
+ * the aborted transactions in that range for the client to drop (broker/apis/transactions.ts).
  * Broker faults: a fetch for a member of a paused group gets no records (lag builds); a
  * delivery delay holds back batches appended less than the delay ago (a parked fetch wakes
  * when they become deliverable, or when the faults change). Each connection reports what it
  * fetched as `broker.fetch` events, at most once a second per partition.
  * Not done: fetch sessions (always session id 0, i.e. full fetches), forgotten topics,
- * rack-aware replica selection, read_committed filtering (no transactions, so LSO = HWM),
- * and the UNSUPPORTED_COMPRESSION_TYPE check for zstd batches below v10.
+ * rack-aware replica selection, and the UNSUPPORTED_COMPRESSION_TYPE check for zstd batches below v10.
  */
 import type { ApiHandler, RequestContext } from './api.js';
 import type { LogStore, PartitionLog } from '../log/contract.js';
@@ -25,6 +26,7 @@ import type { Reader } from '../protocol/reader.js';
 import { Writer } from '../protocol/writer.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { batchesToMessageSet } from '../log/legacy-records.js';
+import type { AbortedTransaction } from './transactions.js';
 
 interface PartitionRequest {
   partition: number;
@@ -39,6 +41,8 @@ interface TopicRequest {
   partitions: PartitionRequest[];
 }
 interface FetchRequest {
+  /** isolation_level 1: read_committed (stop at the last stable offset) */
+  committed: boolean;
   maxWaitMs: number;
   minBytes: number;
   maxBytes: number;
@@ -49,6 +53,9 @@ interface PartitionResult {
   error: number;
   highWatermark: bigint;
   logStartOffset: bigint;
+  lastStableOffset: bigint;
+  /** read_committed only: aborted transactions in the range served */
+  aborted: AbortedTransaction[];
   batches: Buffer[];
 }
 
@@ -90,7 +97,7 @@ function read(req: Reader, version: number, store: LogStore): FetchRequest {
   const maxWaitMs = req.int32();
   const minBytes = req.int32();
   const maxBytes = version >= 3 ? req.int32() : 0x7fffffff;
-  if (version >= 4) req.int8(); // isolation_level: no transactions here, so read_committed = read_uncommitted
+  const committed = version >= 4 && req.int8() === 1;
   if (version >= 7) {
     req.int32(); // session_id
     req.int32(); // session_epoch
@@ -123,7 +130,7 @@ function read(req: Reader, version: number, store: LogStore): FetchRequest {
   }
   if (version >= 11) req.str(flex); // rack_id
   req.tags(flex);
-  return { maxWaitMs, minBytes, maxBytes: maxBytes <= 0 ? 0x7fffffff : maxBytes, topics };
+  return { committed, maxWaitMs, minBytes, maxBytes: maxBytes <= 0 ? 0x7fffffff : maxBytes, topics };
 }
 
 /**
@@ -146,26 +153,31 @@ function collect(ctx: RequestContext, request: FetchRequest): { ready: boolean; 
       if (topic === null || !log) {
         errors = true;
         const error = topic === null ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        return { partition: p.partition, error, highWatermark: -1n, logStartOffset: -1n, batches: [] };
+        return { partition: p.partition, error, highWatermark: -1n, logStartOffset: -1n, lastStableOffset: -1n, aborted: [], batches: [] };
       }
       const hwm = log.highWatermark;
       const start = log.logStartOffset;
+      const lso = ctx.broker.transactions.lastStableOffset(topic, p.partition, hwm);
       if (p.fetchOffset < start || p.fetchOffset > hwm) {
         errors = true;
-        return { partition: p.partition, error: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: hwm, logStartOffset: start, batches: [] };
+        return { partition: p.partition, error: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: hwm, logStartOffset: start, lastStableOffset: lso, aborted: [], batches: [] };
       }
+      // read_committed stops at the last stable offset (batches are whole, so none straddles it)
+      const end = request.committed ? lso : hwm;
       let batches: Buffer[] = [];
-      if (p.fetchOffset < hwm && budget > 0 && !paused) {
+      if (p.fetchOffset < end && budget > 0 && !paused) {
         const held = faults?.heldFrom(topic, p.partition, now);
         if (held) wakeAt = Math.min(wakeAt, held.until);
         if (!held) batches = log.read(p.fetchOffset, Math.min(p.maxBytes, budget), total === 0);
         else if (held.offset > p.fetchOffset) batches = before(log.read(p.fetchOffset, Math.min(p.maxBytes, budget), total === 0), held.offset);
+        if (end < hwm) batches = before(batches, end);
         for (const b of batches) {
           total += b.length;
           budget -= b.length;
         }
       }
-      return { partition: p.partition, error: ErrorCode.NONE, highWatermark: hwm, logStartOffset: start, batches };
+      const aborted = request.committed ? ctx.broker.transactions.abortedIn(topic, p.partition, p.fetchOffset, end) : [];
+      return { partition: p.partition, error: ErrorCode.NONE, highWatermark: hwm, logStartOffset: start, lastStableOffset: lso, aborted, batches };
     }),
   );
   return { ready: errors || total >= Math.max(1, request.minBytes), results, wakeAt };
@@ -261,9 +273,12 @@ function write(version: number, request: FetchRequest, results: PartitionResult[
         w.bytes(batchesToMessageSet(p.batches, version < 2 ? 0 : 1, maxBytesOf(topic, p.partition)));
         return;
       }
-      w.int64(p.highWatermark); // last_stable_offset: no open transactions
+      w.int64(p.lastStableOffset);
       if (version >= 5) w.int64(p.logStartOffset);
-      w.arr(flex, [], () => {}); // aborted_transactions
+      // aborted_transactions: null when none, as Kafka sends
+      w.arr(flex, p.aborted.length > 0 ? p.aborted : null, (w, a) => {
+        w.int64(a.producerId).int64(a.firstOffset).tags(flex);
+      });
       if (version >= 11) w.int32(-1); // preferred_read_replica
       w.records(flex, p.batches);
       w.tags(flex);

@@ -3,10 +3,10 @@
  *
  * Hands out a producer id with epoch 0 for idempotent producers. A v3+ request carrying
  * its current id and epoch (KIP-360) gets the same id with the next epoch. A transactional
- * id is accepted and given an id too, but transactions themselves (keys 24-28) are not
- * implemented: such a producer is reported at once as a client problem (clients check
- * ApiVersions, see AddPartitionsToTxn missing and fail on their side, often only with a
- * timeout), so the user learns why from devmode's output.
+ * id keeps its producer id and gets the next epoch each time (broker/apis/transactions.ts):
+ * its open transaction, if any, is aborted, and an older producer with the same id is
+ * fenced (INVALID_PRODUCER_EPOCH). A timeout outside (0, 15 min] gets
+ * INVALID_TRANSACTION_TIMEOUT.
  */
 import type { ApiHandler } from './api.js';
 import { Writer } from '../protocol/writer.js';
@@ -21,7 +21,7 @@ export const initProducerId: ApiHandler = {
   handle(req, version, ctx) {
     const flex = version >= 2;
     const transactionalId = req.nullableStr(flex);
-    req.int32(); // transaction_timeout_ms
+    const timeoutMs = req.int32();
     let current: { producerId: bigint; epoch: number } | null = null;
     if (version >= 3) {
       const producerId = req.int64();
@@ -29,19 +29,11 @@ export const initProducerId: ApiHandler = {
       if (producerId >= 0n) current = { producerId, epoch };
     }
     req.tags(flex);
-    const given = ctx.broker.producers.init(transactionalId, current);
-    if (transactionalId !== null) {
-      ctx.problem?.({
-        kind: 'unsupported-feature',
-        api: 'InitProducerId',
-        version,
-        message: `the client set up a transactional producer (transactional.id "${transactionalId}"); devmode's embedded broker does not support transactions yet, so its transactional sends will fail`,
-        hint: 'Use a producer without transactional.id (idempotence works), or a real Kafka (kafka.mode: container).',
-      });
-    }
+    const b = ctx.broker;
+    const given = transactionalId === null ? { error: ErrorCode.NONE, ...b.producers.init(null, current) } : b.transactions.init(b, transactionalId, timeoutMs);
     return new Writer(32)
       .int32(0) // throttle_time_ms
-      .int16(ErrorCode.NONE)
+      .int16(given.error)
       .int64(given.producerId)
       .int16(given.epoch)
       .tags(flex);

@@ -1,10 +1,9 @@
 /**
  * DescribeTransactions (key 65), v0; flexible.
  *
- * The embedded broker does not run transactions (AddPartitionsToTxn and EndTxn are not
- * served; a transactional producer is told so, see README). A transactional id that
- * InitProducerId has seen is reported in state "Empty" (no transaction open) with its
- * producer id and epoch; any other id gets TRANSACTIONAL_ID_NOT_FOUND, as from Kafka.
+ * A transactional id InitProducerId has seen is reported in state "Ongoing" (with the
+ * partitions of its open transaction and when it started) or "Empty", with its producer
+ * id, epoch and timeout; any other id gets TRANSACTIONAL_ID_NOT_FOUND, as from Kafka.
  */
 import type { ApiHandler } from './api.js';
 import { Writer } from '../protocol/writer.js';
@@ -22,11 +21,18 @@ export const describeTransactions: ApiHandler = {
     const w = new Writer(64 + ids.length * 64);
     w.int32(0); // throttle_time_ms
     w.compactArray(ids, (w, id) => {
-      const known = ctx.broker.producers.transactional(id);
+      const known = ctx.broker.transactions.describe(id);
       w.int16(known ? ErrorCode.NONE : ErrorCode.TRANSACTIONAL_ID_NOT_FOUND).compactString(id);
-      w.compactString(known ? 'Empty' : '').int32(known ? 60_000 : -1).int64(-1n);
+      w.compactString(known?.state ?? '').int32(known?.timeoutMs ?? -1).int64(BigInt(known?.startedAt ?? -1));
       w.int64(known?.producerId ?? -1n).int16(known?.epoch ?? -1);
-      w.compactArray([], () => {}); // topics: no transaction open
+      const topics = [...new Set((known?.partitions ?? []).map((p) => p.topic))];
+      w.compactArray(topics, (w, t) => {
+        w.compactString(t).compactArray(
+          known!.partitions.filter((p) => p.topic === t),
+          (w, p) => w.int32(p.partition),
+        );
+        w.tags(true);
+      });
       w.tags(true);
     });
     return w.tags(true);

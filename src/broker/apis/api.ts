@@ -13,6 +13,7 @@ import type { Reader } from '../protocol/reader.js';
 import type { Writer } from '../protocol/writer.js';
 import type { FaultGate } from '../faults/fault-gate.js';
 import type { ConnectionClient } from '../attribution/connection-client.js';
+import type { TransactionCoordinator } from './transactions.js';
 
 export interface ApiHandler {
   key: number;
@@ -59,8 +60,6 @@ export interface ProducerIds {
   init(transactionalId: string | null, current: { producerId: bigint; epoch: number } | null): { producerId: bigint; epoch: number };
   /** Checks a batch's producer epoch and sequence against what this partition saw before. */
   check(topic: string, partition: number, producerId: bigint, epoch: number, firstSeq: number, count: number): SequenceCheck;
-  /** The producer id and epoch InitProducerId gave a transactional id, if any (DescribeTransactions). */
-  transactional(transactionalId: string): { producerId: bigint; epoch: number } | undefined;
   /** The producers with state for one partition (DescribeProducers). */
   producersOf(topic: string, partition: number): { producerId: bigint; epoch: number; lastSequence: number; lastTimestamp: number }[];
   /** Records an appended batch (after `check` said append). */
@@ -78,6 +77,8 @@ export interface BrokerContext {
   readonly groups: GroupCoordinator;
   readonly options: BrokerSettings;
   readonly producers: ProducerIds;
+  /** transactional ids, open transactions, last stable offsets */
+  readonly transactions: TransactionCoordinator;
   publish(e: BrokerEvent): void;
   now(): number;
   /**

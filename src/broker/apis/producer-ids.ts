@@ -38,10 +38,6 @@ export class MemoryProducerIds implements ProducerIds {
     this.#state.record(topic, partition, producerId, epoch, firstSeq, count, baseOffset);
   }
 
-  transactional(transactionalId: string): { producerId: bigint; epoch: number } | undefined {
-    return this.#transactional.get(transactionalId);
-  }
-
   /** Producers with state for one partition (DescribeProducers). */
   producersOf(topic: string, partition: number): ActiveProducer[] {
     return this.#state.producersOf(topic, partition);

@@ -32,6 +32,12 @@ import { offsetDelete } from './47-offset-delete.js';
 import { describeCluster } from './60-describe-cluster.js';
 import { describeProducers } from './61-describe-producers.js';
 import { describeTransactions } from './65-describe-transactions.js';
+// Transactions (broker/apis/transactions.ts).
+import { addPartitionsToTxn } from './24-add-partitions-to-txn.js';
+import { addOffsetsToTxn } from './25-add-offsets-to-txn.js';
+import { endTxn } from './26-end-txn.js';
+import { txnOffsetCommit } from './28-txn-offset-commit.js';
+import { listTransactions } from './66-list-transactions.js';
 
 /** The handlers of the wire layer and the group coordinator. */
 export function createApiRegistry(extra: readonly ApiHandler[] = []): ReadonlyMap<number, ApiHandler> {
@@ -62,6 +68,11 @@ export function createApiRegistry(extra: readonly ApiHandler[] = []): ReadonlyMa
     describeCluster,
     describeProducers,
     describeTransactions,
+    addPartitionsToTxn,
+    addOffsetsToTxn,
+    endTxn,
+    txnOffsetCommit,
+    listTransactions,
     ...extra,
   ];
   list.push(apiVersionsHandler(() => list));

@@ -2,7 +2,7 @@
  * The wording of the problems the connection layer sees (an API or version not served, a
  * frame that is not a Kafka request): what happened and what to do, per case the users of
  * a dev broker actually hit (SASL or TLS configured, HTTP on the Kafka port, a client newer
- * than the broker, a transactional producer).
+ * than the broker).
  */
 import type { ClientProblem } from './client-problems.js';
 import { apiName } from '../protocol/api-names.js';
@@ -43,9 +43,6 @@ export function framingProblem(size: number, maxRequestBytes: number): Problem {
   return { kind: 'malformed', message: `invalid request size ${size}`, hint: 'Is this a Kafka client? A client bug may also cause it.' };
 }
 
-/** AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit: a transactional producer. */
-const TRANSACTION_KEYS = new Set([24, 25, 26, 28]);
-
 /** SaslHandshake and SaslAuthenticate: a client configured for authentication. */
 const SASL_KEYS = new Set([17, 36]);
 
@@ -59,15 +56,6 @@ export function unsupportedApi(key: number, version: number): Problem {
       version,
       message: `${api} v${version}: the client wants to authenticate`,
       hint: 'The embedded broker has no authentication: set security.protocol=PLAINTEXT (no SASL) in the client.',
-    };
-  }
-  if (TRANSACTION_KEYS.has(key)) {
-    return {
-      kind: 'unsupported-api',
-      api,
-      version,
-      message: `${api} v${version}: the client uses transactions, which devmode's embedded broker does not support yet`,
-      hint: 'Use a producer without transactional.id (idempotence works), or a real Kafka (kafka.mode: container).',
     };
   }
   return {

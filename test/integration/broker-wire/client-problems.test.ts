@@ -46,32 +46,6 @@ describe('client problems as events', () => {
     await producer.send({ topic: 'small', messages: [{ value: 'ok' }] });
   });
 
-  it('tells a transactional producer that transactions are not supported, naming what to do', async () => {
-    const { bootstrap, events } = await startTestBroker();
-    const kafka = new Kafka({ clientId: 'txn-app', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } });
-    const producer = kafka.producer({ transactionalId: 'orders-tx', maxInFlightRequests: 1, idempotent: true });
-    await producer.connect();
-    onTestFinished(() => producer.disconnect());
-    const tx = await producer.transaction();
-    await expect(tx.send({ topic: 't', messages: [{ value: 'x' }] })).rejects.toThrow();
-    // kafkajs checks ApiVersions and fails on its side; the broker says why at InitProducerId
-    const e = await waitForProblem(events, (e) => e.api === 'InitProducerId');
-    expect(e).toMatchObject({ kind: 'unsupported-feature', clientId: 'txn-app', closed: false });
-    expect(e.message).toMatch(/transactional\.id "orders-tx"\); devmode's embedded broker does not support transactions yet/);
-    expect(e.hint).toMatch(/without transactional\.id/);
-  });
-
-  it('names transactions when a client skips ApiVersions and sends AddPartitionsToTxn', async () => {
-    const { bootstrap, events } = await startTestBroker();
-    const c = await RawClient.connect(bootstrap);
-    onTestFinished(() => c.close());
-    c.send(RawClient.frame(24, 1, 1, Buffer.alloc(16), false, 'old-txn'));
-    await c.closed;
-    const e = await waitForProblem(events, (e) => e.api === 'AddPartitionsToTxn');
-    expect(e).toMatchObject({ kind: 'unsupported-api', clientId: 'old-txn', closed: true });
-    expect(e.message).toMatch(/uses transactions, which devmode's embedded broker does not support yet/);
-  });
-
   it('tells TLS and HTTP on the Kafka port apart from a broken client', async () => {
     const { bootstrap, events } = await startTestBroker();
     for (const bytes of [Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03])]) {
