@@ -20,8 +20,12 @@ export async function isPidAlive(pid: number): Promise<boolean> {
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
-/** Polls `check` every `intervalMs` until it returns true; throws `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000, intervalMs = 25): Promise<void> {
+/**
+ * Polls `check` every `intervalMs` until it returns true; throws `what` after `timeoutMs`.
+ * The default only catches a hang: on a loaded 2-core machine a process can take seconds
+ * to start listening.
+ */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000, intervalMs = 25): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

@@ -39,7 +39,7 @@ test('a busy fixed port is one error naming the port and the process holding it'
   onTestFinished(() => {
     holder.kill('SIGKILL');
   });
-  await waitFor(async () => !(await isPortFree(port)), `the holder to listen on ${port}`);
+  await waitFor(async () => !(await isPortFree(port)), `the holder to listen on ${port}`, 30_000);
   const error = await allocatePort({ preferred: port, fixed: true, wanted: 'service order' }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(PortInUseError);
   expect((error as Error).message).toBe(
