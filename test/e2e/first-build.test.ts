@@ -37,8 +37,12 @@ ${FREE_PORTS}`,
     expect(down.status).toBe(502);
     expect(((await down.json()) as { reason: string }).reason).toMatch(/build failed/);
     expect(performance.now() - t0).toBeLessThan(4_000); // not the 5 s wait_timeout
-    const before = JSON.parse((await runDevmode(['status', '--json'], dir)).stdout) as { services: { name: string; instances: { why: string | null }[] }[] };
-    expect(before.services.find((s) => s.name === 'web')?.instances[0]?.why).toMatch(/build failed/);
+    // the Store reads the locator's reasons about once a second
+    const whyNow = async () => {
+      const status = JSON.parse((await runDevmode(['status', '--json'], dir)).stdout) as { services: { name: string; instances: { why: string | null }[] }[] };
+      return status.services.find((s) => s.name === 'web')?.instances[0]?.why ?? '';
+    };
+    await waitFor(async () => /build failed/.test(await whyNow()), 'status to say why web is not running', 10_000, 250);
 
     // restart of a service that never started: it builds and fails again, in the user's words
     const refused = await runDevmode(['restart', 'web'], dir);

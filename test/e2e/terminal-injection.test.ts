@@ -67,8 +67,9 @@ ${FREE_PORTS}`,
       expect(dm.stdout).toContain(`group shop${SHOWN}`);
       expect(dm.output).not.toMatch(CONTROL);
 
-      const status = await runDevmode(['status'], dir);
-      expect(status.stdout).toContain(`shop${SHOWN}`);
+      // the Store polls the broker's groups about once a second
+      let status = await runDevmode(['status'], dir);
+      await waitFor(async () => (status = await runDevmode(['status'], dir)).stdout.includes(`shop${SHOWN}`), 'the group in devmode status', 10_000, 250);
       expect(status.stdout).not.toMatch(CONTROL);
 
       const events = devmode(['events', '--since', '10m'], dir);
