@@ -9,6 +9,9 @@ import { devmode, FIXTURES, tempProject } from '../helpers/devmode-rig.js';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { kcat } from '../helpers/kcat.js';
 import { RawClient } from '../integration/broker-wire/raw-client.js';
+import { itWith } from '../helpers/tools.js';
+
+const itKcat = itWith('kcat');
 
 const WEB = path.join(FIXTURES, 'e2e/web.mjs');
 
@@ -49,7 +52,7 @@ describe('client problems in the output', () => {
     expect((await dm.exited).code).toBe(0);
   });
 
-  it('devmode up: a refused produce is one line naming the client, the API and what to do', async () => {
+  itKcat('devmode up: a refused produce is one line naming the client, the API and what to do', async () => {
     const dir = tempProject({
       'devmode.yaml': `name: problems-${process.pid}
 services:

@@ -2,9 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { startTestBroker } from '../../helpers/broker.js';
 import { describeKcat, kcat } from '../../helpers/kcat.js';
+import { itWith } from '../../helpers/tools.js';
+
+const itKcat = itWith('kcat');
 
 describe('kcat transactions against the embedded broker', () => {
-  it('a transactional kcat produce commits; a read_committed kcat consumer gets the records, not the marker', async () => {
+  itKcat('a transactional kcat produce commits; a read_committed kcat consumer gets the records, not the marker', async () => {
     const { bootstrap } = await startTestBroker();
     const p = await kcat(bootstrap, ['-P', '-t', 'ktx', '-X', 'transactional.id=kcat-tx'], 'x\ny\n');
     expect(p.exitCode, describeKcat(p)).toBe(0);

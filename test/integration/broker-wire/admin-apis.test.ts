@@ -15,6 +15,9 @@ import { Reader } from '../../../src/broker/protocol/reader.js';
 import { Writer } from '../../../src/broker/protocol/writer.js';
 import { admin as platformaticAdmin } from '../broker-platformatic/clients.js';
 import { RawClient } from './raw-client.js';
+import { itWith } from '../../helpers/tools.js';
+
+const itKcat = itWith('kcat');
 
 function kafka(bootstrap: string): Kafka {
   return new Kafka({ clientId: 'admin-apis', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } });
@@ -41,7 +44,7 @@ async function flexible(bootstrap: string, key: number, version: number, body: B
 }
 
 describe('admin APIs', () => {
-  it('kafkajs: CreatePartitions grows a topic kcat then sees; AlterConfigs replaces configs and they act', async () => {
+  itKcat('kafkajs: CreatePartitions grows a topic kcat then sees; AlterConfigs replaces configs and they act', async () => {
     const { bootstrap } = await startTestBroker();
     const admin = await connectedAdmin(bootstrap);
     await admin.createTopics({ topics: [{ topic: 'grow', numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '60000' }] }] });
@@ -68,7 +71,7 @@ describe('admin APIs', () => {
     ).rejects.toThrow();
   });
 
-  it('kafkajs: DeleteRecords moves the low watermark; consumers start there', async () => {
+  itKcat('kafkajs: DeleteRecords moves the low watermark; consumers start there', async () => {
     const { bootstrap, broker } = await startTestBroker({ topics: [{ name: 'trim', partitions: 1 }] });
     const admin = await connectedAdmin(bootstrap);
     expect((await kcat(bootstrap, ['-P', '-t', 'trim'], 'a\nb\nc\nd\ne\n')).exitCode).toBe(0);
@@ -82,7 +85,7 @@ describe('admin APIs', () => {
     await expect(admin.deleteTopicRecords({ topic: 'trim', partitions: [{ partition: 0, offset: '9' }] })).rejects.toThrow();
   });
 
-  it('@platformatic/kafka: IncrementalAlterConfigs, DeleteRecords and OffsetDelete', async () => {
+  itKcat('@platformatic/kafka: IncrementalAlterConfigs, DeleteRecords and OffsetDelete', async () => {
     const { bootstrap, broker } = await startTestBroker({ topics: [{ name: 'inc', partitions: 1 }] });
     const admin = platformaticAdmin(bootstrap);
     await admin.incrementalAlterConfigs({
@@ -211,7 +214,7 @@ describe('admin APIs', () => {
     expect(states).toEqual([[105, 'nobody']]);
   });
 
-  it("a group's protocol type survives a restart on the data directory", async () => {
+  itKcat("a group's protocol type survives a restart on the data directory", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'devmode-admin-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     let started = await startBroker({ dataDir: dir, topics: [{ name: 'events', partitions: 1 }] });

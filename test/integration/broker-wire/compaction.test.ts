@@ -9,6 +9,9 @@ import { startTestBroker } from '../../helpers/broker.js';
 import { describeKcat, kcat } from '../../helpers/kcat.js';
 import { waitFor } from '../../helpers/processes.js';
 import { consumer as platformaticConsumer } from '../broker-platformatic/clients.js';
+import { itWith } from '../../helpers/tools.js';
+
+const itKcat = itWith('kcat');
 
 async function readAll(bootstrap: string, topic: string): Promise<string> {
   const r = await kcat(bootstrap, ['-C', '-t', topic, '-o', 'beginning', '-e', '-Z', '-f', '%o:%k=%s\n']);
@@ -24,7 +27,7 @@ async function eventually(bootstrap: string, topic: string, expected: string, wh
 }
 
 describe('compacted topics', () => {
-  it('keeps the latest value per key at its offset, then drops tombstones after delete.retention.ms', async () => {
+  itKcat('keeps the latest value per key at its offset, then drops tombstones after delete.retention.ms', async () => {
     const { bootstrap } = await startTestBroker();
     const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
@@ -80,7 +83,7 @@ describe('compacted topics', () => {
     expect(got).toEqual(['5:ann=v3', '6:cid=v2']);
   });
 
-  it('refuses a record without a key on a compacted topic, and tells the user why', async () => {
+  itKcat('refuses a record without a key on a compacted topic, and tells the user why', async () => {
     const { bootstrap, events } = await startTestBroker({ topics: [{ name: 'state', partitions: 1, configs: { 'cleanup.policy': 'compact' } }] });
     const r = await kcat(bootstrap, ['-P', '-t', 'state', '-X', 'message.send.max.retries=0', '-X', 'client.id=keyless'], 'no-key\n');
     expect(r.exitCode).not.toBe(0);

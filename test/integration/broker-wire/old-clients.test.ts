@@ -12,6 +12,9 @@ import { Writer } from '../../../src/broker/protocol/writer.js';
 import { Reader } from '../../../src/broker/protocol/reader.js';
 import { legacyMessage } from '../../../src/broker/log/legacy-records.js';
 import { RawClient } from './raw-client.js';
+import { itWith } from '../../helpers/tools.js';
+
+const itKcat = itWith('kcat');
 
 /** What each API's lowest version was in Kafka 3.9 (all 0), for the APIs served here. */
 const KAFKA_39_MIN: Record<number, number> = { 0: 0, 1: 0, 2: 0, 3: 0, 8: 0, 9: 0, 10: 0, 11: 0, 12: 0, 13: 0, 14: 0, 15: 0, 16: 0, 18: 0, 19: 0, 20: 0, 22: 0, 32: 0, 42: 0 };
@@ -42,7 +45,7 @@ describe('old clients (Kafka 3.9 versions)', () => {
     for (const [key, min] of Object.entries(KAFKA_39_MIN)) expect(table.get(Number(key)), `min version of API ${key}`).toBe(min);
   });
 
-  it.each([
+  itKcat.each([
     ['0.8.2', 'none'],
     ['0.9.0', 'none'],
     ['0.9.0', 'gzip'],
@@ -112,7 +115,7 @@ describe('old clients (Kafka 3.9 versions)', () => {
     expect(broker.store.partition('t', 0)!.highWatermark).toBe(3n);
   });
 
-  it('OffsetCommit v0 and v1 (sarama 1.22) are stored, v1 with its commit timestamp, and a modern consumer resumes there', async () => {
+  itKcat('OffsetCommit v0 and v1 (sarama 1.22) are stored, v1 with its commit timestamp, and a modern consumer resumes there', async () => {
     const { bootstrap, broker } = await startTestBroker({ topics: [{ name: 'orders', partitions: 1 }] });
     const p = await kcat(bootstrap, ['-P', '-t', 'orders', '-K:'], keyed(10));
     expect(p.exitCode, describeKcat(p)).toBe(0);
@@ -154,7 +157,7 @@ describe('old clients (Kafka 3.9 versions)', () => {
     expect(first).toBe('7');
   });
 
-  it('ListOffsets v0, CreateTopics v0 and DeleteTopics v0 answer in their old layouts', async () => {
+  itKcat('ListOffsets v0, CreateTopics v0 and DeleteTopics v0 answer in their old layouts', async () => {
     const { bootstrap, broker } = await startTestBroker();
     const c = await RawClient.connect(bootstrap);
     onTestFinished(() => c.close());

@@ -11,6 +11,9 @@ import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { startBroker, startTestBroker } from '../../helpers/broker.js';
 import { describeKcat, kcat } from '../../helpers/kcat.js';
 import { admin as platformaticAdmin } from '../broker-platformatic/clients.js';
+import { itWith } from '../../helpers/tools.js';
+
+const itKcat = itWith('kcat');
 
 function kafka(bootstrap: string): Kafka {
   return new Kafka({ clientId: 'configs-test', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 } });
@@ -73,7 +76,7 @@ describe('topic configs', () => {
     expect(await admin.listTopics()).toEqual(['state']);
   });
 
-  it('kcat: max.message.bytes lets a large message into one topic and keeps it out of another', async () => {
+  itKcat('kcat: max.message.bytes lets a large message into one topic and keeps it out of another', async () => {
     const { bootstrap } = await startTestBroker();
     const admin = await kafkajsAdmin(bootstrap);
     await admin.createTopics({ topics: [{ topic: 'big', configEntries: [{ name: 'max.message.bytes', value: '4000000' }] }, { topic: 'small' }] });
@@ -88,7 +91,7 @@ describe('topic configs', () => {
     expect(back.stdout).toBe('2000000\n');
   });
 
-  it('message.timestamp.type=LogAppendTime stamps records with the broker time', async () => {
+  itKcat('message.timestamp.type=LogAppendTime stamps records with the broker time', async () => {
     const { bootstrap } = await startTestBroker();
     const admin = await kafkajsAdmin(bootstrap);
     await admin.createTopics({ topics: [{ topic: 'stamped', configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }, { topic: 'created' }] });
@@ -105,7 +108,7 @@ describe('topic configs', () => {
     expect(created.stdout).toBe('1000\n');
   });
 
-  it('retention.ms with segment.ms drops old records of that topic only', async () => {
+  itKcat('retention.ms with segment.ms drops old records of that topic only', async () => {
     const { bootstrap, broker } = await startTestBroker();
     const admin = await kafkajsAdmin(bootstrap);
     await admin.createTopics({
@@ -121,7 +124,7 @@ describe('topic configs', () => {
     expect(broker.store.partition('short', 0)!.logStartOffset).toBe(2n);
   });
 
-  it('@platformatic/kafka: configs survive a restart on the data directory; broker defaults show as such', async () => {
+  itKcat('@platformatic/kafka: configs survive a restart on the data directory; broker defaults show as such', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'devmode-configs-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const topicDefaults = { 'max.message.bytes': '2000', 'compression.type': 'gzip' };
