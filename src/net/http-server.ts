@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo, Server, Socket } from 'node:net';
 
 /** Where a server ended up listening (port resolved when 0 was asked). */
 export interface BoundAddress {
@@ -9,7 +9,8 @@ export interface BoundAddress {
 }
 
 /**
- * Listens on host:port and tracks the server's sockets so that `close()` can end
+ * Listens on host:port (an HTTP server, or a net server that speaks HTTP itself: the
+ * mesh's lean path) and tracks the server's sockets so that `close()` can end
  * keep-alive connections too: plain `server.close()` waits for every idle keep-alive
  * socket to time out, which would make stop() hang for seconds.
  */
@@ -63,7 +64,7 @@ export class HttpListener {
         return;
       }
       this.#server.close(() => resolve());
-      this.#server.closeIdleConnections();
+      (this.#server as Partial<HttpServer>).closeIdleConnections?.call(this.#server);
       const destroyAll = () => {
         for (const socket of this.#sockets) socket.destroy();
       };

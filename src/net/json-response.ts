@@ -24,9 +24,17 @@ export function sendJsonOnSocket(socket: Duplex, status: number, body: unknown):
     socket.destroy();
     return;
   }
+  socket.end(jsonAnswer(status, body, true).text);
+}
+
+/** The whole HTTP/1.1 answer as text (for raw sockets), and its body's length in bytes. */
+export function jsonAnswer(status: number, body: unknown, close: boolean): { text: string; bodyBytes: number } {
   const text = JSON.stringify(body) + '\n';
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
-      `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
-  );
+  const bodyBytes = Buffer.byteLength(text);
+  return {
+    text:
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${bodyBytes}\r\ncache-control: no-store\r\n${close ? 'connection: close\r\n' : ''}\r\n${text}`,
+    bodyBytes,
+  };
 }

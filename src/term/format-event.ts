@@ -12,6 +12,8 @@ const OUTPUT_FIELDS: ReadonlySet<string> = new Set(['line', 'output', 'message',
  * style always give the same text.
  */
 export function formatEvent(untrusted: DevmodeEvent, style: Style, prefixWidth: number): string | null {
+  // Per-request events come by the thousand per second and make no line: no copy for them.
+  if (SILENT.has(untrusted.type)) return null;
   const event = terminalSafeDeep(untrusted, OUTPUT_FIELDS);
   switch (event.type) {
     case 'log':
@@ -57,23 +59,28 @@ export function formatEvent(untrusted: DevmodeEvent, style: Style, prefixWidth: 
       return prefix(style, 'fault', 'devmode', prefixWidth) + paint(style, 'yellow', `${event.rule.id} set (${event.rule.source}): ${event.rule.caller} -> ${event.rule.callee} ${event.rule.path}: ${event.rule.action}${event.rule.percent < 100 ? ` (${event.rule.percent}%)` : ''}`);
     case 'fault.cleared':
       return prefix(style, 'fault', 'devmode', prefixWidth) + paint(style, 'gray', `${event.id} cleared`);
-    case 'fault.applied':
-      return null;
+
     case 'broker.down':
       return prefix(style, 'kafka', 'kafka', prefixWidth) + paint(style, 'yellow', `broker down (${event.reason}): ${event.connectionsClosed} connection${event.connectionsClosed === 1 ? '' : 's'} closed; new ones refused until it is back up`);
     case 'broker.up':
       return prefix(style, 'kafka', 'kafka', prefixWidth) + paint(style, 'green', `broker up again on ${event.bootstrap} after ${seconds(event.downForMs)}`);
-    case 'broker.stopped':
-    case 'broker.append':
-    case 'broker.fetch':
-    case 'broker.client.attributed':
-    case 'http.exchange':
-    case 'ws.opened':
-    case 'ws.closed':
-    case 'ws.frame':
+    default:
       return null;
   }
 }
+
+/** Events that never make a line. */
+const SILENT: ReadonlySet<DevmodeEvent['type']> = new Set<DevmodeEvent['type']>([
+  'fault.applied',
+  'broker.stopped',
+  'broker.append',
+  'broker.fetch',
+  'broker.client.attributed',
+  'http.exchange',
+  'ws.opened',
+  'ws.closed',
+  'ws.frame',
+]);
 
 function label(ref: InstanceRef): string {
   return `${ref.service}.${ref.instance}`;

@@ -104,6 +104,18 @@ export class FaultTable implements FaultDecider, BrokerFaultState {
     return null;
   }
 
+  /**
+   * Whether any call rule (of any action, method or path) may apply to calls from `caller`
+   * to `callee`: the mesh's lean path serves only calls no rule can touch.
+   */
+  touches(caller: string, callee: string): boolean {
+    for (const entry of this.#calls) {
+      const r = entry.rule;
+      if ((r.caller === '*' || r.caller === caller) && (r.callee === '*' || r.callee === callee)) return true;
+    }
+    return false;
+  }
+
   /** The id of the cut rule that cuts `caller` off `callee`, or null. */
   cutRule(caller: string, callee: string): string | null {
     for (const entry of this.#calls) {

@@ -30,12 +30,16 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIO
  * the callee's answer, not an error. Memory is bounded: fixed histograms, a capped number
  * of routes per edge (overflow counts as route 'other') and of edges.
  */
+const MAX_REMEMBERED_PATHS = 4096;
+
 export class TrafficStats {
   readonly #now: () => number;
   readonly #windowSec: number;
   readonly #maxRoutes: number;
   readonly #maxEdges: number;
   readonly #edges = new Map<string, EdgeStats>();
+  /** path -> route: routeOf costs regex passes per segment, and the same paths come again and again */
+  readonly #routes = new Map<string, string>();
 
   constructor(options: TrafficStatsOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -62,7 +66,12 @@ export class TrafficStats {
     const now = this.#now();
     edge.window.record(now, durationMs, error);
     const m = METHODS.has(method) ? method : 'OTHER';
-    const collapsed = routeOf(path);
+    let collapsed = this.#routes.get(path);
+    if (collapsed === undefined) {
+      // Bounded: a service with endless distinct paths (ids in them) starts the memo over.
+      if (this.#routes.size >= MAX_REMEMBERED_PATHS) this.#routes.clear();
+      this.#routes.set(path, (collapsed = routeOf(path)));
+    }
     let key = `${m} ${collapsed}`;
     let route = edge.routes.get(key);
     if (!route) {

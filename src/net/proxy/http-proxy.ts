@@ -30,6 +30,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { downstreamResponseHead, upstreamRequestHeaders } from './headers.js';
+import { LeanUpstreams } from '../lean/upstreams.js';
 import { NodeHttpForwarder } from './node-forward.js';
 import type { ForwardOptions, ForwardResult, ProxyTarget } from './types.js';
 import { UpstreamPools, type ClientAwareHandler, type TrackedClient } from './upstream-pool.js';
@@ -58,6 +59,8 @@ export interface HttpProxyOptions {
  * `close()` destroys them.
  */
 export class HttpProxy {
+  /** the keep-alive connections of the mesh's lean path (net/lean), closed with the rest */
+  readonly lean: LeanUpstreams;
   readonly #pools: UpstreamPools;
   readonly #node: NodeHttpForwarder;
   readonly #nodeOnly: boolean;
@@ -68,6 +71,7 @@ export class HttpProxy {
     this.#pools = new UpstreamPools({ connections, keepAliveMs });
     this.#node = new NodeHttpForwarder({ maxSockets: connections, keepAliveMs });
     this.#nodeOnly = options.client === 'node:http';
+    this.lean = new LeanUpstreams({ keepAliveMs });
   }
 
   /**
@@ -95,6 +99,7 @@ export class HttpProxy {
 
   /** Destroys the pooled connections. In-flight requests are cut. Idempotent. */
   close(): Promise<void> {
+    this.lean.close();
     this.#node.close();
     return this.#pools.close();
   }
