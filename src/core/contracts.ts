@@ -253,6 +253,8 @@ export type FaultDecision = { rule: string; label: string } & (
  */
 export interface FaultDecider {
   decide(caller: string, callee: string, method: string, path: string): FaultDecision | null;
+  /** whether any rule may apply to calls from caller to callee (whatever their method and path) */
+  touches(caller: string, callee: string): boolean;
 }
 
 /**

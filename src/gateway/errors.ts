@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { sendJson, sendJsonOnSocket } from '../net/json-response.js';
 import { STATUS_CODES } from 'node:http';
+import type { LeanConnection } from '../net/lean/index.js';
 import type { Route } from './routes.js';
 
 /** What the gateway answers itself (no route, service down, ...): a status and a JSON body. */
@@ -97,6 +98,13 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Gate
   });
   res.end(req.method === 'HEAD' ? undefined : text);
   return Buffer.byteLength(text);
+}
+
+/** The same on the lean path's connection (which keeps it open); returns the body's bytes. */
+export function answerError(client: LeanConnection, method: string, accept: string | undefined, error: GatewayError): number {
+  const html = prefersHtml(accept);
+  const body = html ? renderHtml(error) : JSON.stringify(error.body) + '\n';
+  return client.answer(error.status, html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8', body, error.headers ?? {}, method !== 'HEAD');
 }
 
 /** Writes a gateway error on a raw socket (a WebSocket upgrade that cannot be served) and closes it. */

@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RouteConfig } from '../config/types.js';
 import type { ExchangeCapture, FaultDecider, InstanceAddress, InstanceResolver } from '../core/contracts.js';
@@ -9,8 +10,9 @@ import { HttpListener, type BoundAddress } from '../net/http-server.js';
 import { isNoInstance, pickInstance, withRetry } from '../net/upstream.js';
 import { lazyAbortSignal } from '../net/lazy-signal.js';
 import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
+import { interceptConnections, LeanConnection, leanForward, type LeanHandler, type LeanRequest } from '../net/lean/index.js';
 import { wsClosedEvent, type WsUpgradeResult } from '../net/proxy/ws-proxy.js';
-import { methodNotAllowed, noRoute, notReadyInTime, pathAboveRoot, sendError, sendErrorOnSocket, serviceDown, unreadableRequest, type GatewayError } from './errors.js';
+import { answerError, methodNotAllowed, noRoute, notReadyInTime, pathAboveRoot, sendError, sendErrorOnSocket, serviceDown, unreadableRequest, type GatewayError } from './errors.js';
 import { normalizePath } from './normalize-path.js';
 import { UNROUTED } from '../core/events/index.js';
 import { configRoutes, describeRoute, RouteTable, type Route, type RouteMatch } from './routes.js';
@@ -50,6 +52,12 @@ type Attempt<R> = (target: InstanceAddress, previous?: R) => Promise<R>;
  * a pending service, retries a refused connection once on another instance, and proxies
  * HTTP and WebSocket with streamed bodies. Answers itself with JSON (or HTML for browsers)
  * when there is no route (404), the service is down (502) or did not come in time (503).
+ *
+ * As in the mesh (see MeshEdge), a request that needs nothing more than a route and a
+ * ready instance, and comes whole, is served by the lean path (net/lean); every other one
+ * passes its connection to node:http (no route, a path to normalise, faults, capture,
+ * streamed or slow bodies, which node:http times out with 408, upgrades, a service not
+ * ready yet, X-Forwarded-* already set).
  */
 export class Gateway {
   readonly #options: GatewayOptions;
@@ -65,6 +73,13 @@ export class Gateway {
   #unsubscribeAcls: (() => void) | undefined;
   #address: BoundAddress | undefined;
   #nextId = 0;
+  /** gives a connection (and the bytes read from it) to node:http */
+  readonly #handOff: (socket: Socket, buffered: Buffer) => void;
+  readonly #lean: LeanHandler<RouteMatch> = {
+    take: (head) => this.#leanRoute(head.method, head.target, head.forwarded),
+    serve: (request, client, match) => this.#serveLean(request, client, match),
+    handOff: (socket, buffered) => this.#handOff(socket, buffered),
+  };
 
   /** Throws a RoutePatternError naming a malformed route. */
   constructor(options: GatewayOptions) {
@@ -93,6 +108,7 @@ export class Gateway {
       if (!socket.writable || current?.headersSent) return void socket.destroy();
       sendErrorOnSocket(socket, unreadableRequest(error, requestTimeoutMs));
     });
+    this.#handOff = interceptConnections(this.#server, (socket) => new LeanConnection(socket, this.#lean, { idleMs: 30_000, partial: 'hand-off' }));
     this.#listener = new HttpListener(this.#server);
   }
 
@@ -156,22 +172,7 @@ export class Gateway {
     let tap: { finish(status: number): void } | undefined;
     const exchange = (service: string, instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, fault?: string) => {
       tap?.finish(status);
-      this.#publish({
-        type: 'http.exchange',
-        id,
-        caller: { service: 'gateway', instance: null },
-        callee: { service, instance },
-        method,
-        path: url ?? req.url ?? '/',
-        status,
-        durationMs: performance.now() - started,
-        requestBytes,
-        responseBytes,
-        ...(error ? { error } : {}),
-        ...(fault ? { fault } : {}),
-        traceparent,
-        ts: Date.now(),
-      });
+      this.#report({ id, service, instance, method, path: url ?? req.url ?? '/', started, traceparent, status, requestBytes, responseBytes, error, fault });
     };
     const answer = (service: string, error: GatewayError) => {
       const bytes = sendError(req, res, error);
@@ -204,6 +205,71 @@ export class Gateway {
     } else {
       answer(service, serviceDown(service, `instance ${target.instance} at ${target.host}:${target.port}: ${result.code ?? result.error.message}`));
     }
+  }
+
+  /** The route of a request the lean path may serve, or null (see the class comment). */
+  #leanRoute(method: string, target: string, forwarded: boolean): RouteMatch | null {
+    if (forwarded || normalizePath(target) !== target) return null;
+    const match = this.#table.match(method, target);
+    if (!match || 'allowed' in match) return null;
+    const service = match.route.service;
+    const o = this.#options;
+    if (o.capture?.wants('gateway', service) || o.faults?.touches('gateway', service) || o.resolver.ready(service).length === 0) return null;
+    return match;
+  }
+
+  /** One request on the lean path: #onRequest's steps for a routed request with no fault or capture. */
+  async #serveLean(request: LeanRequest, client: LeanConnection, match: RouteMatch): Promise<void> {
+    const started = performance.now();
+    const { head } = request;
+    const traceparent = this.#traces.next(head.traceparent);
+    const id = `gw-${++this.#nextId}`;
+    const service = match.route.service;
+    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) =>
+      this.#report({ id, service, instance, method: head.method, path: head.target, started, traceparent, status, requestBytes, responseBytes, error, fault: undefined });
+    const answer = (error: GatewayError) => report(null, error.status, 0, answerError(client, head.method, head.accept, error), error.body.error);
+    // As node:http's path adds them (net/proxy/headers.ts): X-Forwarded-* (none came), then traceparent.
+    const send = {
+      path: match.forwardPath,
+      headers: `x-forwarded-for: ${client.socket.remoteAddress ?? ''}\r\nx-forwarded-proto: http\r\n${head.host !== undefined ? `x-forwarded-host: ${head.host}\r\n` : ''}traceparent: ${traceparent}\r\n`,
+    };
+    const outcome = await this.#withInstance<ForwardResult>(service, client.socket, (target) => leanForward(this.#proxy.lean, client, request, target, send));
+    if (!('result' in outcome)) return answer(outcome);
+    const { result, target } = outcome;
+    if (result.kind === 'response') report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined);
+    else answer(serviceDown(service, `instance ${target.instance} at ${target.host}:${target.port}: ${result.code ?? result.error.message}`));
+  }
+
+  #report(x: {
+    id: string;
+    service: string;
+    instance: number | null;
+    method: string;
+    path: string;
+    started: number;
+    traceparent: string;
+    status: number;
+    requestBytes: number;
+    responseBytes: number;
+    error: string | undefined;
+    fault: string | undefined;
+  }): void {
+    this.#publish({
+      type: 'http.exchange',
+      id: x.id,
+      caller: { service: 'gateway', instance: null },
+      callee: { service: x.service, instance: x.instance },
+      method: x.method,
+      path: x.path,
+      status: x.status,
+      durationMs: performance.now() - x.started,
+      requestBytes: x.requestBytes,
+      responseBytes: x.responseBytes,
+      ...(x.error ? { error: x.error } : {}),
+      ...(x.fault ? { fault: x.fault } : {}),
+      traceparent: x.traceparent,
+      ts: Date.now(),
+    });
   }
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import net, { type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { FaultDecider, FaultDecision, InstanceResolver } from '../core/contracts.js';
@@ -7,7 +7,7 @@ import type { DevmodeEvent, Endpoint } from '../core/events/index.js';
 import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { HttpListener } from '../net/http-server.js';
 import { sendJson, sendJsonOnSocket } from '../net/json-response.js';
-import { LeanConnection, leanForward, type LeanHandler, type LeanRequest } from '../net/lean/index.js';
+import { interceptConnections, LeanConnection, leanForward, type LeanHandler, type LeanRequest } from '../net/lean/index.js';
 import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
 import { wsClosedEvent } from '../net/proxy/ws-proxy.js';
 import { pickInstance, withRetry, type NoInstance } from '../net/upstream.js';
@@ -19,8 +19,6 @@ import { TraceparentSource } from '../net/traceparent.js';
 export interface EdgeFaults extends FaultDecider {
   /** the id of a cut rule cutting caller off callee, or null */
   cutRule(caller: string, callee: string): string | null;
-  /** whether any call rule may apply to calls from caller to callee */
-  touches(caller: string, callee: string): boolean;
   /** called after any rule changes; returns the function that unsubscribes */
   onChange(listener: () => void): () => void;
 }
@@ -80,16 +78,16 @@ const REBIND_PAUSE_MS = 50;
  * (no fault rule for this caller and callee, no capture, a body under 64 KiB, no upgrade
  * or `Expect`), which are nearly all, at well under half of node:http's and undici's CPU
  * per call (test/bench/mesh.ts). Any other request passes its connection, with the bytes
- * already read, to a node:http server that never listens itself, whose handlers do the
- * rest (faults, capture, streamed bodies, WebSocket) as before.
+ * already read, to the node:http server behind it, whose handlers do the rest (faults,
+ * capture, streamed bodies, WebSocket) as before.
  */
 export class MeshEdge {
   readonly #options: MeshEdgeOptions;
   readonly #stopping = new AbortController();
   readonly #traces = new TraceparentSource();
   #listener: HttpListener | undefined;
-  /** serves the connections the lean path passes on (it never listens) */
-  readonly #http: http.Server;
+  /** gives a connection (and the bytes read from it) to the listening node:http server */
+  #handOff: ((socket: Socket, buffered: Buffer) => void) | undefined;
   #port = 0;
   #url: string | undefined;
   #suspended = false;
@@ -107,13 +105,6 @@ export class MeshEdge {
   constructor(options: MeshEdgeOptions) {
     if (!options.caller === !options.callers) throw new Error('MeshEdge takes one of caller and callers');
     this.#options = options;
-    const server = http.createServer({ keepAliveTimeout: IDLE_CONNECTION_MS }, (req, res) => void this.#onRequest(req, res));
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.#onUpgrade(req, socket, head));
-    server.on('clientError', (_error, socket: Duplex) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
-    });
-    this.#http = server;
   }
 
   /** The URL of a one-caller edge. */
@@ -230,20 +221,16 @@ export class MeshEdge {
     }
     this.#connections.set(socket, caller);
     socket.once('close', () => this.#connections.delete(socket));
-    new LeanConnection(socket, this.#leanHandler(caller), IDLE_CONNECTION_MS);
+    new LeanConnection(socket, this.#leanHandler(caller, this.#handOff!), { idleMs: IDLE_CONNECTION_MS, partial: 'wait' });
   }
 
   /** The lean path's side of one caller's connections. */
-  #leanHandler(caller: Endpoint): LeanHandler {
+  #leanHandler(caller: Endpoint, handOff: (socket: Socket, buffered: Buffer) => void): LeanHandler<true> {
     const o = this.#options;
     return {
-      accepts: () => !(o.faults?.touches(caller.service, o.callee) || o.capture?.wants(caller.service, o.callee)),
+      take: () => (o.faults?.touches(caller.service, o.callee) || o.capture?.wants(caller.service, o.callee) ? null : true),
       serve: (request, client) => this.#serveLean(caller, request, client),
-      handOff: (socket, buffered) => {
-        // node:http reads the bytes put back first, then the socket as if it had just connected.
-        if (buffered.length > 0) socket.unshift(buffered);
-        this.#http.emit('connection', socket);
-      },
+      handOff,
     };
   }
 
@@ -254,7 +241,14 @@ export class MeshEdge {
   }
 
   async #bind(port: number) {
-    const server = net.createServer({ noDelay: true }, (socket: Socket) => this.#onConnection(socket));
+    const server = http.createServer({ keepAliveTimeout: IDLE_CONNECTION_MS, noDelay: true }, (req, res) => void this.#onRequest(req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.#onUpgrade(req, socket, head));
+    server.on('clientError', (_error, socket: Duplex) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    // Every connection starts on the lean path (see the class comment).
+    this.#handOff = interceptConnections(server, (socket) => this.#onConnection(socket));
     const listener = new HttpListener(server);
     const address = await listener.listen(this.#options.host ?? '127.0.0.1', port);
     if (this.#stopped) {
@@ -325,17 +319,18 @@ export class MeshEdge {
     const { method, target: path } = request.head;
     const id = `mesh-${caller.service}-${caller.instance}-${o.callee}-${++this.#ids}`;
     const traceparent = this.#traces.next(request.head.traceparent);
-    const outcome = await withRetry<ForwardResult>(this.#pick(this.#signalFor(client.socket)), (target) => leanForward(o.proxy.lean, client, request, target, traceparent));
+    const send = { headers: `traceparent: ${traceparent}\r\n` };
+    const outcome = await withRetry<ForwardResult>(this.#pick(this.#signalFor(client.socket)), (target) => leanForward(o.proxy.lean, client, request, target, send));
     const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) =>
       this.#report({ id, caller, instance, method, path, started, traceparent, status, requestBytes, responseBytes, error, fault: undefined });
     if ('result' in outcome) {
       const { result, target } = outcome;
       if (result.kind === 'response') return report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined);
       const why = `instance ${target.instance} at ${target.host}:${target.port}: ${result.code ?? result.error.message}`;
-      return report(target.instance, 502, request.body.length, client.answerJson(502, { error: `service '${o.callee}' is unavailable`, service: o.callee, reason: why }, false), why);
+      return report(target.instance, 502, request.body.length, client.answerJson(502, { error: `service '${o.callee}' is unavailable`, service: o.callee, reason: why }), why);
     }
     const { status, body } = describeNoInstance(outcome);
-    report(null, status, 0, client.answerJson(status, body, false), body.reason);
+    report(null, status, 0, client.answerJson(status, body), body.reason);
   }
 
   #report(x: {

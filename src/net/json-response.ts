@@ -29,12 +29,22 @@ export function sendJsonOnSocket(socket: Duplex, status: number, body: unknown):
 
 /** The whole HTTP/1.1 answer as text (for raw sockets), and its body's length in bytes. */
 export function jsonAnswer(status: number, body: unknown, close: boolean): { text: string; bodyBytes: number } {
-  const text = JSON.stringify(body) + '\n';
-  const bodyBytes = Buffer.byteLength(text);
+  return rawAnswer(status, 'application/json; charset=utf-8', JSON.stringify(body) + '\n', {}, close, true);
+}
+
+/**
+ * An answer of devmode's own as the text of a whole HTTP/1.1 response, for raw sockets
+ * (the lean path, refused upgrades). `withBody` false for a HEAD request: the length is
+ * still the body's.
+ */
+export function rawAnswer(status: number, contentType: string, body: string, headers: Readonly<Record<string, string>>, close: boolean, withBody: boolean): { text: string; bodyBytes: number } {
+  const bodyBytes = Buffer.byteLength(body);
+  let extra = '';
+  for (const name in headers) extra += `${name}: ${headers[name]}\r\n`;
   return {
     text:
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
-      `content-length: ${bodyBytes}\r\ncache-control: no-store\r\n${close ? 'connection: close\r\n' : ''}\r\n${text}`,
-    bodyBytes,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: ${contentType}\r\n` +
+      `content-length: ${bodyBytes}\r\ncache-control: no-store\r\n${extra}${close ? 'connection: close\r\n' : ''}\r\n${withBody ? body : ''}`,
+    bodyBytes: withBody ? bodyBytes : 0,
   };
 }

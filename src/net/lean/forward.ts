@@ -9,6 +9,14 @@ export interface LeanRequest {
   body: Buffer;
 }
 
+/** What the upstream request says beyond the client's: its path, and header lines to add. */
+export interface LeanSend {
+  /** path and query upstream (default: the client's target) */
+  path?: string;
+  /** header lines, each ending in CRLF (traceparent, X-Forwarded-*) */
+  headers: string;
+}
+
 /** The client side of an exchange, as a LeanConnection gives it. */
 export interface LeanClient {
   /** writes response bytes; false: wait for onDrain */
@@ -28,12 +36,12 @@ const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 
 /**
  * Sends one request over a keep-alive connection and relays the answer's bytes to the
  * client as they come, verbatim (status line, headers, body framing: the service's own
- * answer reaches its caller unchanged). The request head is rebuilt only to set this
- * hop's traceparent. Settles with the same ForwardResult as net/proxy, under the same
+ * answer reaches its caller unchanged). The request head is rebuilt only to set what
+ * `send` says (this hop's traceparent, the gateway's path and X-Forwarded-*). Settles with the same ForwardResult as net/proxy, under the same
  * retry rule: `retryable` when no byte can have reached the upstream application (never
  * connected, or a pooled connection that closed before answering).
  */
-export function leanForward(upstreams: LeanUpstreams, client: LeanClient, request: LeanRequest, target: ProxyTarget, traceparent: string): Promise<ForwardResult> {
+export function leanForward(upstreams: LeanUpstreams, client: LeanClient, request: LeanRequest, target: ProxyTarget, send: LeanSend): Promise<ForwardResult> {
   return new Promise<ForwardResult>((resolve) => {
     let connection: UpstreamConnection;
     try {
@@ -42,7 +50,7 @@ export function leanForward(upstreams: LeanUpstreams, client: LeanClient, reques
       resolve({ kind: 'failed', error: error as Error, code: undefined, retryable: false, requestBytes: 0, replay: [] });
       return;
     }
-    new LeanExchange(upstreams, connection, client, request, resolve).send(traceparent);
+    new LeanExchange(upstreams, connection, client, request, resolve).send(send);
   });
 }
 
@@ -74,10 +82,10 @@ class LeanExchange implements UpstreamOwner {
     client.current = this;
   }
 
-  send(traceparent: string): void {
+  send(send: LeanSend): void {
     const { head, body } = this.#request;
     const lines = head.lines.length > 0 ? `${head.lines.join('\r\n')}\r\n` : '';
-    const text = `${head.method} ${head.target} HTTP/1.1\r\n${lines}traceparent: ${traceparent}\r\n\r\n`;
+    const text = `${head.method} ${send.path ?? head.target} HTTP/1.1\r\n${lines}${send.headers}\r\n`;
     const socket = this.#connection.socket;
     if (body.length === 0) socket.write(text, 'latin1');
     else {

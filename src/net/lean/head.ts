@@ -29,6 +29,11 @@ export interface RequestHead {
   close: boolean;
   /** the caller's traceparent header, if any */
   traceparent: string | undefined;
+  /** Host and Accept, for the gateway (X-Forwarded-Host; HTML or JSON for its own answers) */
+  host: string | undefined;
+  accept: string | undefined;
+  /** an X-Forwarded-* header came with it (the gateway leaves appending to node:http) */
+  forwarded: boolean;
   /** the header lines to forward (traceparent left out: the hop sets its own) */
   lines: string[];
   /**
@@ -48,7 +53,19 @@ export function readRequestHead(buffer: Buffer, size: number): RequestHead {
   const method = sp1 > 0 ? start.slice(0, sp1) : '';
   const target = sp2 > sp1 ? start.slice(sp1 + 1, sp2) : '';
   const version = sp2 > 0 ? start.slice(sp2 + 1) : '';
-  const head: RequestHead = { method, target, size, contentLength: 0, close: false, traceparent: undefined, lines: [], unusual: undefined };
+  const head: RequestHead = {
+    method,
+    target,
+    size,
+    contentLength: 0,
+    close: false,
+    traceparent: undefined,
+    host: undefined,
+    accept: undefined,
+    forwarded: false,
+    lines: [],
+    unusual: undefined,
+  };
   if (version !== 'HTTP/1.1') return unusual(head, `version ${version}`);
   if (target.charCodeAt(0) !== 47 /* / */) return unusual(head, 'target not in origin form');
   if (!TOKEN.test(method) || method === 'CONNECT') return unusual(head, 'method');
@@ -82,6 +99,14 @@ export function readRequestHead(buffer: Buffer, size: number): RequestHead {
         if (head.traceparent !== undefined) return unusual(head, 'traceparent');
         head.traceparent = line.slice(colon + 1).trim();
         continue;
+      case 'host':
+        head.host = line.slice(colon + 1).trim();
+        break;
+      case 'accept':
+        head.accept = line.slice(colon + 1).trim();
+        break;
+      default:
+        if (name.startsWith('x-forwarded-')) head.forwarded = true;
     }
     head.lines.push(line);
   }

@@ -54,6 +54,35 @@ describe('gateway routing', () => {
     expect(echo.headers['x-private']).toBeUndefined();
   });
 
+  it('on the lean path too (a plain request, no X-Forwarded-* of its own): X-Forwarded-*, traceparent, stripped prefix, one connection reused', async () => {
+    const a = await startBackend('a');
+    const rig = await startGateway([{ name: 'a', routes: [{ path: '/c/**', stripPrefix: '/c' }] }]);
+    ready(rig.registry, 'a', 0, a);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string) =>
+      new Promise<{ echo: Echo; port: number }>((resolve, reject) => {
+        const req = http.get(`${rig.url}${path}`, { agent, headers: { 'x-kept': 'yes' } }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ echo: JSON.parse(text) as Echo, port: req.socket?.localPort ?? 0 }));
+        });
+        req.on('error', reject);
+      });
+    const first = await get('/c/one?x=1');
+    const second = await get('/c/two');
+    agent.destroy();
+    expect(first.echo).toMatchObject({ name: 'a', url: '/one?x=1' });
+    expect(second.echo).toMatchObject({ name: 'a', url: '/two' });
+    expect(second.port).toBe(first.port);
+    const headers = first.echo.headers;
+    expect(headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(headers['x-forwarded-proto']).toBe('http');
+    expect(headers['x-forwarded-host']).toBe(new URL(rig.url).host);
+    expect(headers.host).toBe(new URL(rig.url).host);
+    expect(headers['x-kept']).toBe('yes');
+    expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
   it('streams bodies both ways: each chunk comes back before the next is sent', async () => {
     const a = await startBackend('a');
     const rig = await startGateway([{ name: 'a', routes: ['/**'] }]);
