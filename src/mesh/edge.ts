@@ -243,9 +243,11 @@ export class MeshEdge {
   async #bind(port: number) {
     const server = http.createServer({ keepAliveTimeout: IDLE_CONNECTION_MS, noDelay: true }, (req, res) => void this.#onRequest(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.#onUpgrade(req, socket, head));
-    server.on('clientError', (_error, socket: Duplex) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      if (!socket.writable) return void socket.destroy();
+      // As a service's own node:http would answer: 431 for headers over 16 KiB, else 400.
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
     });
     // Every connection starts on the lean path (see the class comment).
     this.#handOff = interceptConnections(server, (socket) => this.#onConnection(socket));
