@@ -2,7 +2,7 @@ import { Bus } from '../../core/bus.js';
 import type { SystemControl } from '../../core/contracts.js';
 import type { DevmodeEvent } from '../../core/events/index.js';
 import { EventStore, type RemoteView, type Store, type StoreLimits, type StoreSnapshot, type StoreSources } from '../../core/store/index.js';
-import { AdminClient } from './admin-client.js';
+import { AdminClient, type SseFrame } from './admin-client.js';
 import { RemoteControl } from './remote-control.js';
 
 export interface RemoteStoreOptions {
@@ -38,7 +38,7 @@ export async function connectRemoteStore(adminUrl: string, options: RemoteStoreO
 
 /** One subscription to the event stream, and the seq of the snapshot that seeded the Store. */
 interface Connection {
-  frames: AsyncIterator<{ seq: number | null; data: string }>;
+  frames: AsyncIterator<SseFrame[]>;
   floor: number;
 }
 
@@ -115,24 +115,25 @@ class RemoteFeed implements RemoteStoreSession {
   }
 
   /** Publishes the stream's new events to the Store's Bus; returns why it ended. */
-  async #pump(frames: AsyncIterator<{ seq: number | null; data: string }>, floor: number): Promise<string> {
+  async #pump(frames: AsyncIterator<SseFrame[]>, floor: number): Promise<string> {
     for (;;) {
       const next = await frames.next();
       if (next.done) return 'the devmode stopped or went away';
-      const { seq, data } = next.value;
-      let event: DevmodeEvent | { type: 'admin.dropped' };
-      try {
-        event = JSON.parse(data) as DevmodeEvent | { type: 'admin.dropped' };
-      } catch {
-        continue;
+      for (const { seq, data } of next.value) {
+        let event: DevmodeEvent | { type: 'admin.dropped' };
+        try {
+          event = JSON.parse(data) as DevmodeEvent | { type: 'admin.dropped' };
+        } catch {
+          continue;
+        }
+        // This reader fell behind and devmode dropped events for it: read the whole state again.
+        if (event.type === 'admin.dropped') {
+          this.#connection?.abort();
+          return 'events were dropped (the reader fell behind); catching up';
+        }
+        if (seq !== null && Number.isFinite(seq) && seq <= floor) continue;
+        this.#bus.publish(event);
       }
-      // This reader fell behind and devmode dropped events for it: read the whole state again.
-      if (event.type === 'admin.dropped') {
-        this.#connection?.abort();
-        return 'events were dropped (the reader fell behind); catching up';
-      }
-      if (seq !== null && Number.isFinite(seq) && seq <= floor) continue;
-      this.#bus.publish(event);
     }
   }
 
