@@ -33,7 +33,7 @@ import { downstreamResponseHead, upstreamRequestHeaders } from './headers.js';
 import { LeanUpstreams } from '../lean/upstreams.js';
 import { NodeHttpForwarder } from './node-forward.js';
 import type { ForwardOptions, ForwardResult, ProxyTarget } from './types.js';
-import { UpstreamPools, type ClientAwareHandler, type TrackedClient } from './upstream-pool.js';
+import type { ClientAwareHandler, TrackedClient, UpstreamPools, UpstreamPoolsOptions } from './upstream-pool.js';
 
 /** Error codes that mean the connection was never established (nothing was sent). */
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -61,14 +61,21 @@ export interface HttpProxyOptions {
 export class HttpProxy {
   /** the keep-alive connections of the mesh's lean path (net/lean), closed with the rest */
   readonly lean: LeanUpstreams;
-  readonly #pools: UpstreamPools;
+  readonly #poolOptions: UpstreamPoolsOptions;
+  /**
+   * undici's pools, loaded on first use: undici costs ~28 MB of memory once loaded (its
+   * HTTP parser is WebAssembly), and with the lean path in front most runs never need it.
+   */
+  #pools: UpstreamPools | undefined;
+  #loading: Promise<UpstreamPools> | undefined;
+  #closed = false;
   readonly #node: NodeHttpForwarder;
   readonly #nodeOnly: boolean;
 
   constructor(options: HttpProxyOptions = {}) {
     const connections = options.maxSocketsPerTarget ?? 256;
     const keepAliveMs = options.keepAliveMs ?? 4000;
-    this.#pools = new UpstreamPools({ connections, keepAliveMs });
+    this.#poolOptions = { connections, keepAliveMs };
     this.#node = new NodeHttpForwarder({ maxSockets: connections, keepAliveMs });
     this.#nodeOnly = options.client === 'node:http';
     this.lean = new LeanUpstreams({ keepAliveMs });
@@ -84,12 +91,14 @@ export class HttpProxy {
       req.headers['transfer-encoding'] !== undefined ||
       (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
     if (hasBody || this.#nodeOnly) return this.#node.forward(req, res, target, options);
+    const pools = this.#pools;
+    if (!pools) return this.#loadPools().then(() => this.forward(req, res, target, options));
     return new Promise<ForwardResult>((resolve) => {
       const exchange = new Exchange(req, res, resolve);
       try {
         const headers = upstreamRequestHeaders(req, options.forwarded !== false, options.headers);
         const method = (req.method ?? 'GET') as Dispatcher.HttpMethod;
-        this.#pools.get(target).dispatch({ method, path: options.path ?? req.url ?? '/', headers, body: null }, exchange);
+        pools.get(target).dispatch({ method, path: options.path ?? req.url ?? '/', headers, body: null }, exchange);
       } catch (error) {
         // An invalid header or path (undici validates them) or a closed proxy.
         exchange.fail(error as Error);
@@ -97,11 +106,21 @@ export class HttpProxy {
     });
   }
 
+  #loadPools(): Promise<UpstreamPools> {
+    this.#loading ??= import('./upstream-pool.js').then(({ UpstreamPools }) => {
+      const pools = new UpstreamPools(this.#poolOptions);
+      if (this.#closed) void pools.close(); // get() then throws: the forward fails cleanly
+      return (this.#pools = pools);
+    });
+    return this.#loading;
+  }
+
   /** Destroys the pooled connections. In-flight requests are cut. Idempotent. */
   close(): Promise<void> {
+    this.#closed = true;
     this.lean.close();
     this.#node.close();
-    return this.#pools.close();
+    return this.#pools?.close() ?? Promise.resolve();
   }
 }
 
