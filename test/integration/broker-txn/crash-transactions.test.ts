@@ -10,24 +10,11 @@ import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startBrokerProcess } from '../../helpers/broker-process.js';
 import { initProducerId } from './txn-wire.js';
+import { consumeValues } from './consume-values.js';
 import { Kafka, logLevel } from 'kafkajs';
 
 function kafka(port: number): Kafka {
   return new Kafka({ clientId: 'txn-crash', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } });
-}
-
-async function consume(k: Kafka, groupId: string, readUncommitted: boolean, count: number): Promise<string[]> {
-  const consumer = k.consumer({ groupId, readUncommitted, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  onTestFinished(() => consumer.disconnect());
-  await consumer.subscribe({ topic: 'ledger', fromBeginning: true });
-  const values: string[] = [];
-  await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) });
-  const deadline = Date.now() + 20_000;
-  while (values.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 500));
-  await consumer.stop();
-  return values;
 }
 
 describe('transactions on a data directory', () => {
@@ -52,8 +39,8 @@ describe('transactions on a data directory', () => {
 
     const second = await startBrokerProcess(dir);
     const k2 = kafka(second.port);
-    expect((await consume(k2, 'rc', false, 1)).sort()).toEqual(['c1']);
-    expect((await consume(k2, 'ru', true, 3)).sort()).toEqual(['a1', 'c1', 'open1']);
+    expect((await consumeValues(k2, 'ledger', 'rc', false, 1)).sort()).toEqual(['c1']);
+    expect((await consumeValues(k2, 'ledger', 'ru', true, 3)).sort()).toEqual(['a1', 'c1', 'open1']);
     // the transactional id survived the crash: epoch 0 at the first InitProducerId, 1 when
     // recovery aborted its open transaction (fencing the producer that was killed with it), 2 now
     expect(await initProducerId(`127.0.0.1:${second.port}`, 'ledger-tx')).toMatchObject({ error: 0, epoch: 2 });
@@ -63,6 +50,6 @@ describe('transactions on a data directory', () => {
     const t = await again.transaction();
     await t.send({ topic: 'ledger', messages: [{ value: 'c2' }] });
     await t.commit();
-    expect((await consume(k2, 'rc2', false, 2)).sort()).toEqual(['c1', 'c2']);
+    expect((await consumeValues(k2, 'ledger', 'rc2', false, 2)).sort()).toEqual(['c1', 'c2']);
   });
 });
