@@ -5,9 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startBrokerProcess } from '../../helpers/broker-process.js';
+import { killBrokerProcess, startBrokerProcess } from '../../helpers/broker-process.js';
 import { Kafka, logLevel } from 'kafkajs';
 
 describe('embedded broker with a data directory', () => {
@@ -41,8 +40,7 @@ describe('embedded broker with a data directory', () => {
     };
     const senders = [sender(), sender(), sender()];
     await expect.poll(() => acked.size, { timeout: 20_000, interval: 5 }).toBeGreaterThan(3000);
-    first.child.kill('SIGKILL');
-    await once(first.child, 'exit');
+    await killBrokerProcess(first.child);
     stop = true;
     await Promise.all(senders);
     await producer.disconnect().catch(() => {});

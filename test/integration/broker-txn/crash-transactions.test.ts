@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startBrokerProcess } from '../../helpers/broker-process.js';
+import { killBrokerProcess, startBrokerProcess } from '../../helpers/broker-process.js';
 import { initProducerId } from './txn-wire.js';
 import { consumeValues } from './consume-values.js';
 import { Kafka, logLevel } from 'kafkajs';
@@ -33,8 +32,7 @@ describe('transactions on a data directory', () => {
     await a.abort();
     const open = await producer.transaction();
     await open.send({ topic: 'ledger', messages: [{ value: 'open1' }] });
-    first.child.kill('SIGKILL');
-    await once(first.child, 'exit');
+    await killBrokerProcess(first.child);
     await producer.disconnect().catch(() => {});
 
     const second = await startBrokerProcess(dir);
