@@ -63,22 +63,22 @@ function transactionRows(topic: TopicView, transactions: readonly OpenTransactio
   if (open.length === 0 && held.length === 0) return [];
   const rows: Row[] = [[seg('')], [seg(` ${topic.name} `, { bold: true, inverse: true }), seg(`  ${open.length} open transaction${open.length === 1 ? '' : 's'}`, { color: 'yellow' })]];
   for (const t of open) {
+    // what matters first (where, for how long), the producer last: an 80-column line cuts the end
     const parts = t.partitions
       .filter((p) => p.topic === topic.name)
-      .map((p) => `p${p.partition}${p.firstOffset === null ? '' : ` from @${p.firstOffset}`}`)
-      .join(', ');
+      .map((p) => `p${p.partition}${p.firstOffset === null ? '' : `@${p.firstOffset}`}`)
+      .join(' ');
     const others = t.partitions.filter((p) => p.topic !== topic.name).length;
     const age = now - t.startedAt;
-    const times = `${duration(age)} open, aborted in ${duration(Math.max(0, t.timeoutMs - age))}`;
+    const times = `open ${duration(age)}, aborted in ${duration(Math.max(0, t.timeoutMs - age))}`;
     const groups = t.groups.length > 0 ? `  offsets of ${t.groups.map((g) => shown(g, 40)).join(', ')}` : '';
-    const line = `${parts}${others > 0 ? ` (+${others} elsewhere)` : ''}  ${times}${groups}`;
-    const id = `  ${shown(t.transactionalId, 24)} `;
-    const producer = `pid ${t.producerId} epoch ${t.epoch} `;
-    rows.push([seg(id, { color: 'cyan' }), seg(producer, { color: 'gray' }), seg(fit(line, width - id.length - producer.length))]);
+    const line = `${parts}${others > 0 ? ` (+${others} elsewhere)` : ''}  ${times}${groups}  pid ${t.producerId} epoch ${t.epoch}`;
+    const id = `  ${shown(t.transactionalId, 24)}  `;
+    rows.push([seg(id, { color: 'cyan' }), seg(fit(line, width - id.length))]);
   }
   if (held.length > 0) {
     const lso = held.map((p) => `p${p.partition} ${p.lastStableOffset} < end ${p.highWatermark}`).join(', ');
-    rows.push([seg(fit(`  last stable offset: ${lso} (read_committed consumers wait there)`, width), { color: 'gray' })]);
+    rows.push([seg(fit(`  last stable offset: ${lso} (read_committed waits there)`, width), { color: 'gray' })]);
   }
   return rows;
 }
