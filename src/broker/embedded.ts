@@ -199,6 +199,10 @@ export class EmbeddedBroker {
   get groups(): GroupCoordinator {
     return this.#groups;
   }
+  /** transactional ids, open transactions, last stable offsets */
+  get transactions(): TransactionCoordinator {
+    return this.#transactions;
+  }
   /** Open client connections with their client id, remote address and owner when known. */
   connections(): readonly {
     id: number;
@@ -226,7 +230,7 @@ export class EmbeddedBroker {
       await this.#store.open();
       this.#storeOpened = true;
       // before any client: what a crash left open is aborted, aborted transactions are known again
-      this.#transactions.recover(this.#store, Date.now());
+      this.#transactions.recover(this.#store, this.#producers, Date.now());
       if (this.#stopping) throw new Error('the embedded Kafka broker was stopped while starting');
       for (const t of this.#topics) {
         if (!this.#store.topic(t.name)) this.#createTopic(t.name, t.partitions, false, t.configs);

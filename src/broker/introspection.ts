@@ -1,9 +1,10 @@
 /**
- * What views read about the embedded broker (BrokerIntrospection): topics with offsets,
- * sizes and rates, consumer groups with members, assignments, committed offsets and lag,
- * and the last records of a partition decoded for display.
+ * What views read about the embedded broker (BrokerIntrospection): topics with offsets
+ * (the last stable offset too), sizes and rates, consumer groups with members, assignments,
+ * committed offsets and lag, the open transactions, and the last records of a partition
+ * decoded for display.
  */
-import type { BrokerIntrospection, GroupView, PartitionView, RecordView, TopicView } from '../core/contracts.js';
+import type { BrokerIntrospection, GroupView, OpenTransactionView, PartitionView, RecordView, TopicView } from '../core/contracts.js';
 import type { LogStore, PartitionLog } from './log/contract.js';
 import { decodeBatch } from './log/records.js';
 import { renderBytes } from './log/render.js';
@@ -23,10 +24,17 @@ export interface GroupSnapshotLike {
   }[];
 }
 
+/** The transaction side this view needs (TransactionCoordinator fits). */
+export interface TransactionsLike {
+  open(): OpenTransactionView[];
+  lastStableOffset(topic: string, partition: number, highWatermark: bigint): bigint;
+}
+
 /** An embedded broker as this view needs it (EmbeddedBroker fits). */
 export interface IntrospectableBroker {
   readonly store: LogStore;
   readonly groups: { snapshot(): readonly GroupSnapshotLike[] };
+  readonly transactions?: TransactionsLike;
 }
 
 /** Partition logs may count what they appended (StoredPartitionLog does): rates come from these. */
@@ -44,6 +52,7 @@ const RECENT_READ_BYTES = 8 * 1024 * 1024;
 export class EmbeddedIntrospection implements BrokerIntrospection {
   readonly #store: LogStore;
   readonly #snapshot: () => readonly GroupSnapshotLike[];
+  readonly #transactions: TransactionsLike | undefined;
   readonly #now: () => number;
   readonly #rates = new RateWindow();
   /** appends reported through recordAppend, per topic (for stores that do not count) */
@@ -55,15 +64,17 @@ export class EmbeddedIntrospection implements BrokerIntrospection {
    * From a broker (`new EmbeddedIntrospection(broker)`), or from a store and a function
    * returning the groups snapshot (`new EmbeddedIntrospection(store, () => coordinator.snapshot())`).
    */
-  constructor(source: IntrospectableBroker | LogStore, snapshot?: () => readonly GroupSnapshotLike[], options: { now?: () => number } = {}) {
+  constructor(source: IntrospectableBroker | LogStore, snapshot?: () => readonly GroupSnapshotLike[], options: { now?: () => number; transactions?: TransactionsLike } = {}) {
     if (isStore(source)) {
       this.#store = source;
       this.#snapshot = snapshot ?? (() => []);
+      this.#transactions = options.transactions;
     } else {
       const broker = source;
       // Read through the broker each time: its store and coordinator are fixed, but a getter is cheap.
       this.#store = broker.store;
       this.#snapshot = snapshot ?? (() => broker.groups.snapshot());
+      this.#transactions = options.transactions ?? broker.transactions;
     }
     this.#now = options.now ?? Date.now;
     this.#since = this.#now();
@@ -107,6 +118,10 @@ export class EmbeddedIntrospection implements BrokerIntrospection {
     }
     for (const view of views.values()) view.offsets = this.#offsets(view.groupId);
     return [...views.values()].sort((a, b) => a.groupId.localeCompare(b.groupId));
+  }
+
+  async transactions(): Promise<OpenTransactionView[]> {
+    return this.#transactions?.open() ?? [];
   }
 
   async recentRecords(topic: string, partition: number, limit: number): Promise<RecordView[]> {
@@ -167,10 +182,12 @@ export class EmbeddedIntrospection implements BrokerIntrospection {
       for (let p = 0; p < info.partitions; p++) {
         const log = this.#store.partition(info.name, p) as CountingLog | undefined;
         if (!log) continue;
+        const hwm = log.highWatermark;
         partitions.push({
           partition: p,
           logStartOffset: Number(log.logStartOffset),
-          highWatermark: Number(log.highWatermark),
+          highWatermark: Number(hwm),
+          lastStableOffset: Number(this.#transactions?.lastStableOffset(info.name, p, hwm) ?? hwm),
           sizeBytes: log.sizeBytes,
         });
         records += log.appendedRecords ?? 0;

@@ -34,6 +34,8 @@ export interface BrokerIntrospection {
   groups(): Promise<GroupView[]>;
   /** the last `limit` records of a partition, decoded for display (newest last) */
   recentRecords(topic: string, partition: number, limit: number): Promise<RecordView[]>;
+  /** the open transactions, oldest first (the embedded broker's; other modes report none) */
+  transactions(): Promise<OpenTransactionView[]>;
 }
 
 export interface TopicView {
@@ -48,7 +50,30 @@ export interface PartitionView {
   partition: number;
   logStartOffset: number;
   highWatermark: number;
+  /**
+   * below the first record of the oldest open transaction (read_committed consumers stop
+   * there); the high watermark when none is open; absent where the mode cannot tell
+   */
+  lastStableOffset?: number;
   sizeBytes: number;
+}
+
+/** A transaction begun and not yet committed or aborted. */
+export interface OpenTransactionView {
+  transactionalId: string;
+  /** exact (the embedded broker's ids stay below 2^53) */
+  producerId: number;
+  epoch: number;
+  /** Kafka's transaction state; an open one is always Ongoing here (EndTxn completes at once) */
+  state: 'Ongoing';
+  /** when its first AddPartitionsToTxn or AddOffsetsToTxn came (ms since the epoch) */
+  startedAt: number;
+  /** aborted (and its producer fenced) this long after startedAt */
+  timeoutMs: number;
+  /** added partitions, with the offset of their first record in it (null: nothing produced yet) */
+  partitions: { topic: string; partition: number; firstOffset: number | null }[];
+  /** consumer groups whose offsets it carries (AddOffsetsToTxn); committed with it */
+  groups: string[];
 }
 
 export interface GroupView {
@@ -144,6 +169,8 @@ export interface SystemSnapshot {
   topology: TopologyView;
   topics: TopicView[];
   groups: GroupView[];
+  /** the broker's open transactions */
+  transactions: OpenTransactionView[];
   faults: FaultRuleView[];
 }
 

@@ -107,7 +107,7 @@ export class System {
         addresses: () => this.#addresses ?? {},
         traffic: { windowSec: 60, edges: () => this.#stats.edges(), routes: () => this.#stats.routes(), routeOf },
         topology: () => this.#topology.view(),
-        broker: { topics: () => this.#brokerIntrospection().topics(), groups: () => this.#brokerIntrospection().groups() },
+        broker: { topics: () => this.#brokerIntrospection().topics(), groups: () => this.#brokerIntrospection().groups(), transactions: () => this.#brokerIntrospection().transactions() },
         usage: (pids) => sampler.sample(pids),
         registry: () => this.#registered(),
       },
@@ -491,7 +491,7 @@ export class System {
   }
 }
 
-const NO_BROKER: BrokerIntrospection = { topics: async () => [], groups: async () => [], recentRecords: async () => [] };
+const NO_BROKER: BrokerIntrospection = { topics: async () => [], groups: async () => [], recentRecords: async () => [], transactions: async () => [] };
 
 function rethrowAsStartError(error: unknown): never {
   if (error instanceof SystemStartError) throw error;

@@ -1,7 +1,8 @@
 // The broker benchmark (see README.md): kcat throughput against the embedded broker, next to
 // librdkafka's own mock broker and a raw loopback TCP copy of the same bytes; kafkajs
-// end-to-end latency next to a raw TCP ping-pong; the broker process's memory; compaction's
-// cost on a 1M-record compacted topic next to a plain decode of the same records.
+// end-to-end latency next to a raw TCP ping-pong; kafkajs transactional produce next to plain
+// produce (same client, same records); the broker process's memory; compaction's cost on a
+// 1M-record compacted topic next to a plain decode of the same records.
 //
 //   node --import tsx test/bench/broker.ts            (1,000,000 messages, ~1-2 minutes)
 //   BENCH_BROKER_MESSAGES=200000 node --import tsx test/bench/broker.ts   (quicker)
@@ -9,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kafkajsLatency, percentile } from './lib/broker-latency.js';
+import { kafkajsProduce } from './lib/broker-txn.js';
 import { memoryOf, startChild, timed } from './lib/broker-procs.js';
 import { tcpDownload, tcpPingPong, tcpUpload } from './lib/broker-tcp.js';
 
@@ -23,6 +25,8 @@ const BROKER_CHILD = new URL('./lib/broker-child.ts', import.meta.url);
 const COMPACTION_CHILD = new URL('./lib/broker-compaction.ts', import.meta.url);
 const COMPACTION_RECORDS = Number(process.env['BENCH_BROKER_COMPACTION_RECORDS'] ?? 1_000_000);
 const COMPACTION_KEYS = 10_000;
+const TXN_MESSAGES = Number(process.env['BENCH_BROKER_TXN_MESSAGES'] ?? 200_000);
+const TXN_COMMIT_EVERY = Number(process.env['BENCH_BROKER_TXN_COMMIT_EVERY'] ?? 1000);
 
 interface Leg {
   what: string;
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
     const memory: [string, ReturnType<typeof memoryOf>][] = [['idle after start', memoryOf(broker.info.pid)]];
     let latencies: number[] = [];
     let lost = 0;
+    let txn = { plainMs: 0, txnMs: 0 };
     try {
       const topic = `bench-${Date.now()}`;
       const produce = await timed('kcat', ['-P', '-b', broker.info.bootstrap, '-t', topic, '-l', file], KCAT_TIMEOUT_MS);
@@ -64,6 +69,10 @@ async function main(): Promise<void> {
       latencies = result.latencies;
       lost = result.lost;
       memory.push(['after latency run', memoryOf(broker.info.pid)]);
+
+      // --- (e) transactional produce beside plain produce ---
+      txn = await transactionalProduce(broker.info.bootstrap);
+      memory.push(['after transactional produce', memoryOf(broker.info.pid)]);
     } finally {
       await broker.stop();
     }
@@ -109,6 +118,11 @@ async function main(): Promise<void> {
     console.log(`  kafkajs end to end    p50 ${fmt(percentile(latencies, 50))} ms   p99 ${fmt(percentile(latencies, 99))} ms   max ${fmt(Math.max(...latencies))} ms   (${latencies.length} received, ${lost} lost; target p50 < 1-2 ms, p99 < 5-10 ms)`);
     console.log(`  raw TCP ping-pong     p50 ${fmt(percentile(ping, 50))} ms   p99 ${fmt(percentile(ping, 99))} ms   (10,000 round trips, 64 B, in process)`);
 
+    const perSec = (ms: number) => TXN_MESSAGES / (ms / 1000);
+    console.log(`\ntransactional produce (kafkajs, ${TXN_MESSAGES.toLocaleString('en')} x ${MESSAGE_BYTES} B, 100 per send, one send at a time, idempotent, acks=all):`);
+    console.log(`  plain                          ${fmtS(txn.plainMs)} s   ${Math.round(perSec(txn.plainMs)).toLocaleString('en').padStart(9)} msgs/s`);
+    console.log(`  commit every ${String(TXN_COMMIT_EVERY).padEnd(18)}${fmtS(txn.txnMs)} s   ${Math.round(perSec(txn.txnMs)).toLocaleString('en').padStart(9)} msgs/s   ratio ${(perSec(txn.txnMs) / perSec(txn.plainMs)).toFixed(2)}x of plain`);
+
     console.log('\nbroker process memory (MiB):');
     for (const [when, m] of memory) console.log(`  ${when.padEnd(46)} rss ${m.rssMiB.toFixed(0).padStart(5)}   peak ${m.peakMiB.toFixed(0).padStart(5)}`);
     for (const [when, m] of bounded) console.log(`  ${when.padEnd(46)} rss ${m.rssMiB.toFixed(0).padStart(5)}   peak ${m.peakMiB.toFixed(0).padStart(5)}`);
@@ -123,6 +137,16 @@ async function main(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Plain then transactional kafkajs produce of the same records, after a short warm-up of each. */
+async function transactionalProduce(bootstrap: string): Promise<{ plainMs: number; txnMs: number }> {
+  const warmup = Math.min(TXN_MESSAGES, 10 * TXN_COMMIT_EVERY);
+  await kafkajsProduce(bootstrap, `warm-plain-${Date.now()}`, warmup, MESSAGE_BYTES, null);
+  await kafkajsProduce(bootstrap, `warm-txn-${Date.now()}`, warmup, MESSAGE_BYTES, TXN_COMMIT_EVERY);
+  const plainMs = await kafkajsProduce(bootstrap, `plain-${Date.now()}`, TXN_MESSAGES, MESSAGE_BYTES, null);
+  const txnMs = await kafkajsProduce(bootstrap, `txn-${Date.now()}`, TXN_MESSAGES, MESSAGE_BYTES, TXN_COMMIT_EVERY);
+  return { plainMs, txnMs };
 }
 
 /** Produce-only leg against a fresh embedded broker (for the half-size comparison). */

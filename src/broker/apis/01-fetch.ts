@@ -176,7 +176,7 @@ function collect(ctx: RequestContext, request: FetchRequest): { ready: boolean; 
           budget -= b.length;
         }
       }
-      const aborted = request.committed ? ctx.broker.transactions.abortedIn(topic, p.partition, p.fetchOffset, end) : [];
+      const aborted = request.committed ? ctx.broker.transactions.abortedIn(log, p.fetchOffset, end) : [];
       return { partition: p.partition, error: ErrorCode.NONE, highWatermark: hwm, logStartOffset: start, lastStableOffset: lso, aborted, batches };
     }),
   );

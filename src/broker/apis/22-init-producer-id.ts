@@ -30,7 +30,7 @@ export const initProducerId: ApiHandler = {
     }
     req.tags(flex);
     const b = ctx.broker;
-    const given = transactionalId === null ? { error: ErrorCode.NONE, ...b.producers.init(null, current) } : b.transactions.init(b, transactionalId, timeoutMs);
+    const given = transactionalId === null ? { error: ErrorCode.NONE, ...b.producers.init(current) } : b.transactions.init(b, transactionalId, timeoutMs);
     return new Writer(32)
       .int32(0) // throttle_time_ms
       .int16(given.error)

@@ -10,18 +10,15 @@
  */
 import type { ApiHandler } from './api.js';
 import { Writer } from '../protocol/writer.js';
+import { readTxnProducer, TXN_API_VERSIONS } from './txn-request.js';
 
 export const addPartitionsToTxn: ApiHandler = {
   key: 24,
   name: 'AddPartitionsToTxn',
-  minVersion: 0,
-  maxVersion: 3,
-  firstFlexibleVersion: 3,
+  ...TXN_API_VERSIONS,
   handle(req, version, ctx) {
-    const flex = version >= 3;
-    const transactionalId = req.str(flex);
-    const producerId = req.int64();
-    const epoch = req.int16();
+    const flex = version >= TXN_API_VERSIONS.firstFlexibleVersion;
+    const { transactionalId, producerId, epoch } = readTxnProducer(req, flex);
     const topics = req.arr(flex, (r) => {
       const name = r.str(flex);
       const partitions = r.arr(flex, (r) => r.int32());

@@ -7,21 +7,18 @@
  */
 import type { ApiHandler } from './api.js';
 import { Writer } from '../protocol/writer.js';
+import { readTxnProducer, TXN_API_VERSIONS } from './txn-request.js';
 
 export const addOffsetsToTxn: ApiHandler = {
   key: 25,
   name: 'AddOffsetsToTxn',
-  minVersion: 0,
-  maxVersion: 3,
-  firstFlexibleVersion: 3,
+  ...TXN_API_VERSIONS,
   handle(req, version, ctx) {
-    const flex = version >= 3;
-    const transactionalId = req.str(flex);
-    const producerId = req.int64();
-    const epoch = req.int16();
-    req.str(flex); // group_id: any group, this broker coordinates them all
+    const flex = version >= TXN_API_VERSIONS.firstFlexibleVersion;
+    const { transactionalId, producerId, epoch } = readTxnProducer(req, flex);
+    const groupId = req.str(flex); // any group: this broker coordinates them all
     req.tags(flex);
-    const error = ctx.broker.transactions.addOffsets(ctx.broker, transactionalId, producerId, epoch);
+    const error = ctx.broker.transactions.addOffsets(ctx.broker, transactionalId, producerId, epoch, groupId);
     return new Writer(16).int32(0).int16(error).tags(flex);
   },
 };

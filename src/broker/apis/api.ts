@@ -54,10 +54,13 @@ export type SequenceCheck =
 /** The state of idempotent producers (InitProducerId hands out ids, Produce checks sequences). */
 export interface ProducerIds {
   /**
-   * A new producer id with epoch 0; the next epoch for a known transactional id, or for
-   * `current` (KIP-360: a producer bumping its own epoch).
+   * A new producer id with epoch 0, or the next epoch of `current` (KIP-360: a producer
+   * bumping its own epoch; the coordinator bumping a transactional id's). A fresh id once
+   * the epoch is exhausted.
    */
-  init(transactionalId: string | null, current: { producerId: bigint; epoch: number } | null): { producerId: bigint; epoch: number };
+  init(current: { producerId: bigint; epoch: number } | null): { producerId: bigint; epoch: number };
+  /** Never hands out `producerId` or below again (a transactional id kept with the data directory has it). */
+  reserve(producerId: bigint): void;
   /** Checks a batch's producer epoch and sequence against what this partition saw before. */
   check(topic: string, partition: number, producerId: bigint, epoch: number, firstSeq: number, count: number): SequenceCheck;
   /** The producers with state for one partition (DescribeProducers). */

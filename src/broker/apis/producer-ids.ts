@@ -1,9 +1,10 @@
 /**
  * The broker's ProducerIds: id allocation and epochs here, sequence windows in the log's
  * ProducerStateManager (last five batches per producer and partition; duplicates answered
- * with their original offset, gaps refused). Transactional ids get a stable id with a
- * bumped epoch on each InitProducerId; a KIP-360 epoch bump keeps the producer's id.
- * In memory only: after a restart, producers are accepted from whatever sequence they send.
+ * with their original offset, gaps refused). A KIP-360 epoch bump keeps the producer's id;
+ * the transaction coordinator bumps a transactional id's epoch the same way.
+ * Sequences are in memory only: after a restart, producers are accepted from whatever
+ * sequence they send.
  */
 import type { ProducerIds, SequenceCheck } from './api.js';
 import { ProducerStateManager, type ActiveProducer } from '../log/producer-state.js';
@@ -12,17 +13,14 @@ const MAX_EPOCH = 32766;
 
 export class MemoryProducerIds implements ProducerIds {
   readonly #state = new ProducerStateManager();
-  readonly #transactional = new Map<string, { producerId: bigint; epoch: number }>();
 
-  init(transactionalId: string | null, current: { producerId: bigint; epoch: number } | null): { producerId: bigint; epoch: number } {
-    if (transactionalId !== null) {
-      const known = this.#transactional.get(transactionalId);
-      const given = known && known.epoch < MAX_EPOCH ? { producerId: known.producerId, epoch: known.epoch + 1 } : this.#fresh();
-      this.#transactional.set(transactionalId, given);
-      return given;
-    }
+  init(current: { producerId: bigint; epoch: number } | null): { producerId: bigint; epoch: number } {
     if (current && current.epoch < MAX_EPOCH) return { producerId: current.producerId, epoch: current.epoch + 1 };
     return this.#fresh();
+  }
+
+  reserve(producerId: bigint): void {
+    this.#state.reserve(producerId);
   }
 
   #fresh(): { producerId: bigint; epoch: number } {

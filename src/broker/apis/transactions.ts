@@ -1,20 +1,30 @@
 /**
  * The transaction coordinator of the embedded broker (one node: it coordinates every
  * transactional id). Per transactional id: the producer id and epoch InitProducerId gave,
- * the timeout, and the open transaction (its partitions and the offsets TxnOffsetCommit
- * staged). Per partition: the first offset of each open transaction (the last stable offset
- * is the smallest) and the aborted transactions (for read_committed fetches to filter).
+ * the timeout, and the open transaction (its partitions, the groups AddOffsetsToTxn named
+ * and the offsets TxnOffsetCommit staged). Per partition: the first offset of each open
+ * transaction (the last stable offset is the smallest) and the aborted transactions (for
+ * read_committed fetches to filter).
  * EndTxn writes a control batch (commit or abort marker) to every partition of the
  * transaction; staged offsets reach the group's committed offsets only on commit. A
  * transaction open longer than its timeout is aborted and its producer's epoch bumped,
  * so the producer is fenced (INVALID_PRODUCER_EPOCH), as Kafka does.
- * Transactional ids live in memory: after a restart they start afresh. The partitions'
- * side is rebuilt from the log on start (recover): markers give the aborted transactions,
- * and a transaction left open by a crash is aborted (an abort marker is written), so
- * nothing uncommitted becomes visible to read_committed after a restart.
+ * Transactional ids (producer id, epoch, timeout) are kept with the data directory, like
+ * Kafka's __transaction_state: a restarted broker gives a producer calling InitProducerId
+ * again the same producer id with the next epoch. The partitions' side is rebuilt from the
+ * log on start (recover): markers give the aborted transactions, and a transaction left open
+ * by a crash is aborted (an abort marker is written) and its transactional id's epoch bumped,
+ * so nothing uncommitted becomes visible to read_committed after a restart and a producer
+ * that outlived the broker learns that its transaction is gone (INVALID_PRODUCER_EPOCH)
+ * instead of committing an empty one.
+ * An aborted transaction wholly below the log start offset (retention, DeleteRecords) is
+ * dropped from the list, as Kafka drops a deleted segment's transaction index, on the
+ * partition's next abort or read_committed fetch.
  */
 import type { BrokerContext } from './api.js';
-import type { LogStore } from '../log/contract.js';
+import type { LogStore, PartitionLog } from '../log/contract.js';
+import type { ProducerIds } from './api.js';
+import type { OpenTransactionView } from '../../core/contracts.js';
 import { readBatchHeader } from '../log/batch.js';
 import { decodeBatch } from '../log/records.js';
 import { encodeBatch } from '../log/batch-encode.js';
@@ -37,6 +47,8 @@ interface StagedOffset {
 interface OpenTransaction {
   /** "topic\0partition" -> where its first record landed (null: nothing produced yet) */
   partitions: Map<string, { topic: string; partition: number; firstOffset: bigint | null }>;
+  /** groups named by AddOffsetsToTxn */
+  groups: Set<string>;
   offsets: StagedOffset[];
   startedAt: number;
   timer: NodeJS.Timeout;
@@ -52,6 +64,7 @@ interface TransactionalId {
 interface PartitionTransactions {
   /** producer id -> first offset of its open transaction here */
   ongoing: Map<bigint, bigint>;
+  /** in the order their markers were written (so by last offset) */
   aborted: { producerId: bigint; firstOffset: bigint; lastOffset: bigint }[];
 }
 
@@ -82,12 +95,18 @@ export class TransactionCoordinator {
   /** InitProducerId with a transactional id: an open transaction is aborted, the epoch bumped (fencing the older producer). */
   init(b: BrokerContext, transactionalId: string, timeoutMs: number): { error: number; producerId: bigint; epoch: number } {
     if (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) return { error: ErrorCode.INVALID_TRANSACTION_TIMEOUT, producerId: -1n, epoch: -1 };
-    const given = b.producers.init(transactionalId, null);
     const known = this.#ids.get(transactionalId);
-    const state: TransactionalId = { producerId: given.producerId, epoch: given.epoch, timeoutMs, open: null };
     if (known?.open) this.#end(b, known, false);
-    this.#ids.set(transactionalId, state);
+    const given = this.#bump(b.store, b.producers, transactionalId, known, timeoutMs);
     return { error: ErrorCode.NONE, ...given };
+  }
+
+  /** The next epoch of a transactional id's producer (a fresh id for a new one), kept with the data directory. */
+  #bump(store: LogStore, producers: ProducerIds, transactionalId: string, known: TransactionalId | undefined, timeoutMs: number): { producerId: bigint; epoch: number } {
+    const given = producers.init(known ? { producerId: known.producerId, epoch: known.epoch } : null);
+    this.#ids.set(transactionalId, { ...given, timeoutMs, open: null });
+    store.setTransactionalId(transactionalId, { ...given, timeoutMs });
+    return given;
   }
 
   /** The state of `transactionalId` if `producerId`/`epoch` are its current producer; else the error to answer. */
@@ -104,11 +123,10 @@ export class TransactionCoordinator {
       // expired: abort, and bump the epoch so the producer learns it was fenced
       if (this.#stopped || state.open !== open || this.#ids.get(transactionalId) !== state) return;
       this.#end(b, state, false);
-      const bumped = b.producers.init(transactionalId, null);
-      this.#ids.set(transactionalId, { producerId: bumped.producerId, epoch: bumped.epoch, timeoutMs: state.timeoutMs, open: null });
+      this.#bump(b.store, b.producers, transactionalId, state, state.timeoutMs);
     }, state.timeoutMs);
     timer.unref();
-    const open: OpenTransaction = { partitions: new Map(), offsets: [], startedAt: b.now(), timer };
+    const open: OpenTransaction = { partitions: new Map(), groups: new Set(), offsets: [], startedAt: b.now(), timer };
     state.open = open;
     return open;
   }
@@ -125,10 +143,10 @@ export class TransactionCoordinator {
   }
 
   /** AddOffsetsToTxn: the group's offsets may now be staged (TxnOffsetCommit). */
-  addOffsets(b: BrokerContext, transactionalId: string, producerId: bigint, epoch: number): number {
+  addOffsets(b: BrokerContext, transactionalId: string, producerId: bigint, epoch: number, groupId: string): number {
     const state = this.#check(transactionalId, producerId, epoch);
     if (typeof state === 'number') return state;
-    this.#open(b, transactionalId, state);
+    this.#open(b, transactionalId, state).groups.add(groupId);
     return ErrorCode.NONE;
   }
 
@@ -173,6 +191,12 @@ export class TransactionCoordinator {
     this.#partition(topic, partition).ongoing.set(producerId, offset);
   }
 
+  /** Drops the aborted transactions wholly below the log start offset (retention or DeleteRecords removed them). */
+  #trim(log: PartitionLog, txns: PartitionTransactions): void {
+    const start = log.logStartOffset;
+    if (txns.aborted.length > 0 && txns.aborted[0]!.lastOffset < start) txns.aborted = txns.aborted.filter((a) => a.lastOffset >= start);
+  }
+
   #partition(topic: string, partition: number): PartitionTransactions {
     let p = this.#partitions.get(key(topic, partition));
     if (!p) this.#partitions.set(key(topic, partition), (p = { ongoing: new Map(), aborted: [] }));
@@ -190,6 +214,7 @@ export class TransactionCoordinator {
       const marker = controlBatch(state.producerId, state.epoch, commit, now);
       const { baseOffset } = log.append(marker, now);
       const txns = this.#partition(entry.topic, entry.partition);
+      this.#trim(log, txns);
       txns.ongoing.delete(state.producerId);
       if (!commit && entry.firstOffset !== null) txns.aborted.push({ producerId: state.producerId, firstOffset: entry.firstOffset, lastOffset: baseOffset });
     }
@@ -215,11 +240,36 @@ export class TransactionCoordinator {
     return lso;
   }
 
-  /** Aborted transactions overlapping [from, to), for a read_committed client to filter out. */
-  abortedIn(topic: string, partition: number, from: bigint, to: bigint): AbortedTransaction[] {
-    const p = this.#partitions.get(key(topic, partition));
+  /** Aborted transactions of `log` overlapping [from, to), for a read_committed client to filter out. */
+  abortedIn(log: PartitionLog, from: bigint, to: bigint): AbortedTransaction[] {
+    const p = this.#partitions.get(key(log.topic, log.partition));
     if (!p) return [];
+    this.#trim(log, p);
     return p.aborted.filter((a) => a.lastOffset >= from && a.firstOffset < to).map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }));
+  }
+
+  /** How many aborted transactions a partition's list holds (what retention trims). */
+  abortedCount(topic: string, partition: number): number {
+    return this.#partitions.get(key(topic, partition))?.aborted.length ?? 0;
+  }
+
+  /** The open transactions, oldest first, with where each partition's first record landed (introspection). */
+  open(): OpenTransactionView[] {
+    const out: OpenTransactionView[] = [];
+    for (const [transactionalId, s] of this.#ids) {
+      if (!s.open) continue;
+      out.push({
+        transactionalId,
+        producerId: Number(s.producerId),
+        epoch: s.epoch,
+        state: 'Ongoing',
+        startedAt: s.open.startedAt,
+        timeoutMs: s.timeoutMs,
+        partitions: [...s.open.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, firstOffset: p.firstOffset === null ? null : Number(p.firstOffset) })),
+        groups: [...s.open.groups],
+      });
+    }
+    return out.sort((a, b) => a.startedAt - b.startedAt || a.transactionalId.localeCompare(b.transactionalId));
   }
 
   /** Every transactional id this broker knows (ListTransactions). */
@@ -242,10 +292,17 @@ export class TransactionCoordinator {
   }
 
   /**
-   * Rebuilds the partitions' transaction state from the stored batches (at start, before
-   * any client connects); transactions a crash left open are aborted with a marker.
+   * Rebuilds the coordinator from the data directory (at start, before any client
+   * connects): the transactional ids as kept, and the partitions' transaction state from
+   * the stored batches; transactions a crash left open are aborted with a marker and their
+   * transactional ids' epochs bumped.
    */
-  recover(store: LogStore, now: number): void {
+  recover(store: LogStore, producers: ProducerIds, now: number): void {
+    for (const [id, r] of store.transactionalIds()) {
+      this.#ids.set(id, { producerId: r.producerId, epoch: r.epoch, timeoutMs: r.timeoutMs, open: null });
+      producers.reserve(r.producerId);
+    }
+    const abortedProducers = new Set<bigint>();
     for (const t of store.topics()) {
       for (let partition = 0; partition < t.partitions; partition++) {
         const log = store.partition(t.name, partition);
@@ -276,10 +333,12 @@ export class TransactionCoordinator {
         for (const [producerId, first] of txns.ongoing) {
           const { baseOffset } = log.append(controlBatch(producerId, epochs.get(producerId) ?? 0, false, now), now);
           txns.aborted.push({ producerId, firstOffset: first, lastOffset: baseOffset });
+          abortedProducers.add(producerId);
         }
         txns.ongoing.clear();
       }
     }
+    for (const [id, state] of [...this.#ids]) if (abortedProducers.has(state.producerId)) this.#bump(store, producers, id, state, state.timeoutMs);
   }
 
   /** Forgets a deleted topic's transaction state. */

@@ -93,6 +93,13 @@ export interface CommittedOffset {
   commitTimestamp: number;
 }
 
+/** A transactional id's producer, kept with the data directory (Kafka's __transaction_state). */
+export interface TransactionalIdRecord {
+  producerId: bigint;
+  epoch: number;
+  timeoutMs: number;
+}
+
 /**
  * All topics and partitions of the embedded broker, in memory or in a data directory.
  * `open()` recovers a data directory (truncating a torn tail, keeping every complete batch).
@@ -133,4 +140,7 @@ export interface LogStore {
   deleteRecords(topic: string, partition: number, offset: bigint): bigint;
   /** groups with committed offsets (so ListGroups can show idle groups) */
   groupsWithOffsets(): readonly string[];
+  /** every transactional id's producer id, epoch and timeout, kept with the data directory */
+  transactionalIds(): ReadonlyMap<string, TransactionalIdRecord>;
+  setTransactionalId(transactionalId: string, record: TransactionalIdRecord): void;
 }

@@ -4,13 +4,13 @@
  *
  *   <dataDir>/topics.json                      topic names, ids, partition counts, config overrides
  *   <dataDir>/<topic>-<partition>/<base>.log   append-only segments of stored batches
- *   <dataDir>/offsets.jsonl                    committed offsets journal
+ *   <dataDir>/offsets.jsonl                    committed offsets and transactional ids journal
  *   <dataDir>/.lock                            pid of the owning process
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommittedOffset, LogStore, TopicConfigEntry, TopicInfo } from './contract.js';
+import type { CommittedOffset, LogStore, TopicConfigEntry, TopicInfo, TransactionalIdRecord } from './contract.js';
 import { devmodeTopicDefaults, effectiveConfigs, settingsOf, type TopicSettings } from './topic-settings.js';
 import { topicConfigProblem } from '../../util/topic-config.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -320,6 +320,14 @@ export class EmbeddedLogStore implements LogStore {
 
   groupsWithOffsets(): readonly string[] {
     return this.#offsets.groups();
+  }
+
+  transactionalIds(): ReadonlyMap<string, TransactionalIdRecord> {
+    return this.#offsets.transactionalIds();
+  }
+
+  setTransactionalId(transactionalId: string, record: TransactionalIdRecord): void {
+    this.#offsets.setTransactionalId(transactionalId, record);
   }
 
   #checkPartitionCount(name: string, partitions: number): void {

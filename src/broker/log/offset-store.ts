@@ -1,11 +1,13 @@
 /**
- * Committed consumer offsets per (group, topic, partition), and each group's protocol type
- * (so a restarted broker lists an idle group as Kafka does). In memory, or persisted as an
+ * Committed consumer offsets per (group, topic, partition), each group's protocol type
+ * (so a restarted broker lists an idle group as Kafka does), and each transactional id's
+ * producer id and epoch (so a restarted producer is bumped, and an older one fenced, as
+ * Kafka's __transaction_state does). In memory, or persisted as an
  * append-only journal of JSON lines (`offsets.jsonl`, one commit or deletion a line),
  * replayed and compacted on open. A torn last line (devmode killed mid-write) is skipped.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import type { CommittedOffset } from './contract.js';
+import type { CommittedOffset, TransactionalIdRecord } from './contract.js';
 
 type Entry =
   | { k: 'c'; g: string; t: string; p: number; o: string; e: number; m: string | null; ts: number }
@@ -14,7 +16,9 @@ type Entry =
   /** one partition's offset deleted (OffsetDelete) */
   | { k: 'dp'; g: string; t: string; p: number }
   /** a group's protocol type ("consumer", "connect", ...) */
-  | { k: 'gt'; g: string; pt: string };
+  | { k: 'gt'; g: string; pt: string }
+  /** a transactional id's producer id (decimal), epoch and timeout */
+  | { k: 'ti'; id: string; pid: string; e: number; to: number };
 
 /** Past this many journal lines, and four times the live entries, the journal is rewritten. */
 const COMPACT_MIN_LINES = 10_000;
@@ -22,6 +26,7 @@ const COMPACT_MIN_LINES = 10_000;
 export class OffsetStore {
   readonly #groups = new Map<string, Map<string, Map<number, CommittedOffset>>>();
   readonly #protocolTypes = new Map<string, string>();
+  readonly #transactionalIds = new Map<string, TransactionalIdRecord>();
   readonly #path: string | null;
   #fd: number | null = null;
   #lines = 0;
@@ -93,6 +98,16 @@ export class OffsetStore {
     this.#write(entry);
   }
 
+  transactionalIds(): ReadonlyMap<string, TransactionalIdRecord> {
+    return this.#transactionalIds;
+  }
+
+  setTransactionalId(transactionalId: string, r: TransactionalIdRecord): void {
+    const entry: Entry = { k: 'ti', id: transactionalId, pid: r.producerId.toString(), e: r.epoch, to: r.timeoutMs };
+    this.#apply(entry);
+    this.#write(entry);
+  }
+
   get(group: string, topic: string, partition: number): CommittedOffset | undefined {
     return this.#groups.get(group)?.get(topic)?.get(partition);
   }
@@ -151,6 +166,10 @@ export class OffsetStore {
       case 'gt':
         this.#protocolTypes.set(entry.g, entry.pt);
         return;
+      case 'ti':
+        if (!this.#transactionalIds.has(entry.id)) this.#live++;
+        this.#transactionalIds.set(entry.id, { producerId: BigInt(entry.pid), epoch: entry.e, timeoutMs: entry.to });
+        return;
       case 'dt': {
         for (const [group, topics] of this.#groups) {
           this.#live -= topics.get(entry.t)?.size ?? 0;
@@ -184,6 +203,7 @@ export class OffsetStore {
       }
     }
     for (const [g, pt] of this.#protocolTypes) lines.push(JSON.stringify({ k: 'gt', g, pt } satisfies Entry));
+    for (const [id, r] of this.#transactionalIds) lines.push(JSON.stringify({ k: 'ti', id, pid: r.producerId.toString(), e: r.epoch, to: r.timeoutMs } satisfies Entry));
     if (lines.length > 0) writeSync(fd, `${lines.join('\n')}\n`);
     fsyncSync(fd);
     closeSync(fd);

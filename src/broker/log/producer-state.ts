@@ -90,6 +90,11 @@ export class ProducerStateManager {
     return { producerId: this.#nextId++, producerEpoch: 0 };
   }
 
+  /** Hands out only ids above `producerId` from now on (one kept with the data directory is taken). */
+  reserve(producerId: bigint): void {
+    if (this.#nextId <= producerId) this.#nextId = producerId + 1n;
+  }
+
   /**
    * Checks a batch's (producerId, epoch, baseSequence) against what this partition has seen.
    * `recordCount` is the batch's number of records. A producerId of -1 is not idempotent.

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Admin, GroupDescription } from 'kafkajs';
-import type { BrokerIntrospection, GroupView, RecordView, TopicView } from '../../core/contracts.js';
+import type { BrokerIntrospection, GroupView, OpenTransactionView, RecordView, TopicView } from '../../core/contracts.js';
 import { RateMeter } from './rate-meter.js';
 import { RecordFetcher } from './record-fetcher.js';
 
@@ -10,7 +10,8 @@ const RECENT_RECORDS_BUDGET_MS = 1500;
 /**
  * The broker view for a Kafka devmode did not write (container and external modes), read
  * through the kafkajs admin API. What Kafka's admin protocol does not expose is reported
- * as the contract allows: sizeBytes and bytesPerSec 0, generation -1.
+ * as the contract allows: sizeBytes and bytesPerSec 0, generation -1, no last stable
+ * offset, no open transactions (kafkajs has no DescribeTransactions).
  */
 export class AdminIntrospection implements BrokerIntrospection {
   readonly #admin: Admin;
@@ -68,6 +69,10 @@ export class AdminIntrospection implements BrokerIntrospection {
     const from = Math.max(Number(entry.low), high - limit);
     const records = await this.#fetcher.read(topic, partition, from, high, RECENT_RECORDS_BUDGET_MS);
     return records.slice(-limit);
+  }
+
+  async transactions(): Promise<OpenTransactionView[]> {
+    return [];
   }
 
   /** Closes the record fetcher's connections (the admin client belongs to the caller). */

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import type { BrokerIntrospection, GroupView, RecordView, TopicView } from '../../core/contracts.js';
+import type { BrokerIntrospection, GroupView, OpenTransactionView, RecordView, TopicView } from '../../core/contracts.js';
 import type { KafkaTopicConfig } from '../../config/types.js';
 import type { DevmodeEvent } from '../../core/events/index.js';
 import { AdminIntrospection } from './admin-introspection.js';
@@ -42,5 +42,9 @@ export class AdminSession implements BrokerIntrospection {
 
   recentRecords(topic: string, partition: number, limit: number): Promise<RecordView[]> {
     return this.#introspection?.recentRecords(topic, partition, limit) ?? Promise.resolve([]);
+  }
+
+  transactions(): Promise<OpenTransactionView[]> {
+    return this.#introspection?.transactions() ?? Promise.resolve([]);
   }
 }

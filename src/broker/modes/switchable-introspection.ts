@@ -1,4 +1,4 @@
-import type { BrokerIntrospection, GroupView, RecordView, TopicView } from '../../core/contracts.js';
+import type { BrokerIntrospection, GroupView, OpenTransactionView, RecordView, TopicView } from '../../core/contracts.js';
 
 /**
  * A stable BrokerIntrospection handed to views before the broker behind it is decided
@@ -17,5 +17,9 @@ export class SwitchableIntrospection implements BrokerIntrospection {
 
   recentRecords(topic: string, partition: number, limit: number): Promise<RecordView[]> {
     return this.target?.recentRecords(topic, partition, limit) ?? Promise.resolve([]);
+  }
+
+  transactions(): Promise<OpenTransactionView[]> {
+    return this.target?.transactions() ?? Promise.resolve([]);
   }
 }

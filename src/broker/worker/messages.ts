@@ -4,7 +4,7 @@
  * no class instances.
  */
 import type { BrokerEvent } from '../../core/events/index.js';
-import type { GroupView, RecordView, TopicView } from '../../core/contracts.js';
+import type { GroupView, OpenTransactionView, RecordView, TopicView } from '../../core/contracts.js';
 
 /** What the worker builds its EmbeddedBroker from (EmbeddedBrokerOptions minus the functions). */
 export interface WorkerBrokerSettings {
@@ -45,9 +45,10 @@ export interface WorkerData {
 export type IntrospectionQuery =
   | { op: 'topics' }
   | { op: 'groups' }
-  | { op: 'recentRecords'; topic: string; partition: number; limit: number };
+  | { op: 'recentRecords'; topic: string; partition: number; limit: number }
+  | { op: 'transactions' };
 
-export type IntrospectionResult = TopicView[] | GroupView[] | RecordView[];
+export type IntrospectionResult = TopicView[] | GroupView[] | RecordView[] | OpenTransactionView[];
 
 /** A snapshot of the host's fault state's cheap part; the rest is asked (remote-faults.ts). */
 export interface FaultSnapshot {

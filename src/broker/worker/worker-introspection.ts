@@ -3,7 +3,7 @@
  * answered by the worker's EmbeddedIntrospection. With no worker running (before start,
  * after stop or a crash) it reports an empty broker, as SwitchableIntrospection does.
  */
-import type { BrokerIntrospection, GroupView, RecordView, TopicView } from '../../core/contracts.js';
+import type { BrokerIntrospection, GroupView, OpenTransactionView, RecordView, TopicView } from '../../core/contracts.js';
 import type { IntrospectionQuery, IntrospectionResult } from './messages.js';
 
 /** A view must not hang on a wedged worker. */
@@ -51,6 +51,10 @@ export class WorkerIntrospection implements BrokerIntrospection {
 
   recentRecords(topic: string, partition: number, limit: number): Promise<RecordView[]> {
     return this.#request({ op: 'recentRecords', topic, partition, limit }) as Promise<RecordView[]>;
+  }
+
+  transactions(): Promise<OpenTransactionView[]> {
+    return this.#request({ op: 'transactions' }) as Promise<OpenTransactionView[]>;
   }
 
   #request(query: IntrospectionQuery): Promise<IntrospectionResult> {

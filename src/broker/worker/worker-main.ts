@@ -83,6 +83,8 @@ async function answer(query: IntrospectionQuery): Promise<IntrospectionResult> {
       return introspection.groups();
     case 'recentRecords':
       return introspection.recentRecords(query.topic, query.partition, query.limit);
+    case 'transactions':
+      return introspection.transactions();
   }
 }
 

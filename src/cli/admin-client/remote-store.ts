@@ -162,7 +162,12 @@ class RemoteFeed implements RemoteStoreSession {
         routeOf: (path) => path,
       },
       topology: () => figures()?.topology ?? { observed: [], undeclared: [], unused: [] },
-      broker: { topics: async () => [...(figures()?.broker.topics ?? [])], groups: async () => [...(figures()?.broker.groups ?? [])] },
+      broker: {
+        topics: async () => [...(figures()?.broker.topics ?? [])],
+        groups: async () => [...(figures()?.broker.groups ?? [])],
+        // an older devmode's snapshot has none
+        transactions: async () => [...(figures()?.broker.transactions ?? [])],
+      },
       usage: async () => {
         const out = new Map<number, { cpuPercent: number; rssBytes: number }>();
         for (const s of figures()?.services ?? []) for (const i of s.instances) if (i.pid !== null && i.cpuPercent !== null && i.rssBytes !== null) out.set(i.pid, { cpuPercent: i.cpuPercent, rssBytes: i.rssBytes });

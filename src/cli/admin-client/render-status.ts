@@ -5,9 +5,10 @@ import { terminalSafeDeep } from '../../util/terminal-safe.js';
 
 /**
  * `devmode status` as text: the addresses, services and their instances, traffic per edge,
- * topics, consumer groups with lag, and faults. Sections with nothing to show are left out.
+ * topics, consumer groups with lag, open transactions, and faults. Sections with nothing to
+ * show are left out.
  */
-export function renderStatus(snapshot: SystemSnapshot, style: Style): string {
+export function renderStatus(snapshot: SystemSnapshot, style: Style, now = Date.now()): string {
   // topic and group names, client ids and paths come from anyone who can reach the system
   const s = terminalSafeDeep(snapshot);
   const out: string[] = [];
@@ -52,6 +53,19 @@ export function renderStatus(snapshot: SystemSnapshot, style: Style): string {
     out.push(...table(rows));
   }
 
+  // an older devmode's /state has no transactions
+  const transactions = s.transactions ?? [];
+  if (transactions.length > 0) {
+    out.push('', paint(style, 'bold', 'TRANSACTIONS'));
+    const rows = [['transactional id', 'producer', 'partitions', 'open for', 'times out in', 'offsets of'].map((h) => paint(style, 'gray', h))];
+    for (const t of transactions) {
+      const partitions = t.partitions.map((p) => `${p.topic}[${p.partition}]${p.firstOffset === null ? '' : `@${p.firstOffset}`}`).join(' ');
+      const age = Math.max(0, now - t.startedAt);
+      rows.push([t.transactionalId, `${t.producerId}/${t.epoch}`, partitions || '-', seconds(age), paint(style, 'yellow', seconds(Math.max(0, t.timeoutMs - age))), t.groups.join(' ') || '-']);
+    }
+    out.push(...table(rows));
+  }
+
   if (s.faults.length > 0) {
     out.push('', paint(style, 'bold', 'FAULTS'));
     const rows = [['id', 'caller -> callee', 'path', 'action', 'percent', 'hits'].map((h) => paint(style, 'gray', h))];
@@ -72,6 +86,10 @@ function rate(perSec: number): string {
 
 function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(fraction > 0 && fraction < 0.01 ? 1 : 0)}%`;
+}
+
+function seconds(milliseconds: number): string {
+  return `${(milliseconds / 1000).toFixed(milliseconds < 10_000 ? 1 : 0)} s`;
 }
 
 function ms(value: number): string {

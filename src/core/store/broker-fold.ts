@@ -1,10 +1,10 @@
-import type { GroupView, TopicView } from '../contracts.js';
+import type { GroupView, OpenTransactionView, TopicView } from '../contracts.js';
 import type { DevmodeEvent } from '../events/index.js';
 import type { BrokerView, GroupTraffic } from './snapshot.js';
 
 /**
- * The broker as views see it: its mode, address and state from events; topics and groups
- * as last polled; each group attributed to the services seen fetching for it.
+ * The broker as views see it: its mode, address and state from events; topics, groups and
+ * open transactions as last polled; each group attributed to the services seen fetching for it.
  */
 export class BrokerFold {
   #mode: BrokerView['mode'] = null;
@@ -12,6 +12,7 @@ export class BrokerFold {
   #state: BrokerView['state'] = 'starting';
   #topics: readonly TopicView[] = [];
   #groups: readonly GroupView[] = [];
+  #transactions: readonly OpenTransactionView[] = [];
   #polledAt: number | null = null;
   readonly #groupServices = new Map<string, Set<string>>();
 
@@ -48,9 +49,10 @@ export class BrokerFold {
     }
   }
 
-  polled(topics: readonly TopicView[], groups: readonly GroupView[], at: number): void {
+  polled(topics: readonly TopicView[], groups: readonly GroupView[], transactions: readonly OpenTransactionView[], at: number): void {
     this.#topics = topics;
     this.#groups = groups;
+    this.#transactions = transactions;
     this.#polledAt = at;
   }
 
@@ -60,7 +62,7 @@ export class BrokerFold {
     this.#state = b.state;
     this.#groupServices.clear();
     for (const g of b.groups) for (const s of g.services) this.#attribute(g.groupId, s);
-    this.polled(b.topics, b.groups, b.polledAt ?? 0);
+    this.polled(b.topics, b.groups, b.transactions ?? [], b.polledAt ?? 0); // an older devmode's snapshot has no transactions
     this.#polledAt = b.polledAt;
   }
 
@@ -68,7 +70,7 @@ export class BrokerFold {
     const groups: GroupTraffic[] = this.#groups.map((g) =>
       Object.freeze({ ...g, services: Object.freeze([...(this.#groupServices.get(g.groupId) ?? [])].sort()), lag: g.offsets.reduce((n, o) => n + o.lag, 0) }),
     );
-    return { mode: this.#mode, address: this.#address, state: this.#state, topics: this.#topics, groups, polledAt: this.#polledAt };
+    return { mode: this.#mode, address: this.#address, state: this.#state, topics: this.#topics, groups, transactions: this.#transactions, polledAt: this.#polledAt };
   }
 
   #attribute(group: string, service: string): void {

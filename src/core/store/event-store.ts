@@ -1,5 +1,5 @@
 import type { Bus } from '../bus.js';
-import type { FaultRuleView, GroupView, TopicView, TopologyView } from '../contracts.js';
+import type { FaultRuleView, GroupView, OpenTransactionView, TopicView, TopologyView } from '../contracts.js';
 import type { DevmodeEvent, EventOf, EventType } from '../events/index.js';
 import { BrokerFold } from './broker-fold.js';
 import { Ring } from './ring.js';
@@ -286,19 +286,20 @@ export class EventStore implements Store {
     this.#readFigures();
     const [broker, usage] = await Promise.all([this.#readBroker(), sources.usage ? sources.usage(this.#services.pids()).catch(() => undefined) : undefined]);
     if (this.#closed) return;
-    if (broker) this.#broker.polled(broker.topics, broker.groups, this.#now());
+    if (broker) this.#broker.polled(broker.topics, broker.groups, broker.transactions, this.#now());
     if (usage) this.#services.mergeUsage(usage);
     this.#changed();
   }
 
-  async #readBroker(): Promise<{ topics: TopicView[]; groups: GroupView[] } | undefined> {
+  async #readBroker(): Promise<{ topics: TopicView[]; groups: GroupView[]; transactions: OpenTransactionView[] } | undefined> {
     const broker = this.#sources.broker;
     if (!broker || !this.#broker.reachable) return undefined;
     // A broker that is slow (container mode, a fault) must not hold the rest of the poll.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.#brokerTimeoutMs)));
     try {
-      return await Promise.race([Promise.all([broker.topics(), broker.groups()]).then(([topics, groups]) => ({ topics, groups })), timeout]);
+      const all = Promise.all([broker.topics(), broker.groups(), broker.transactions?.() ?? []]).then(([topics, groups, transactions]) => ({ topics, groups, transactions }));
+      return await Promise.race([all, timeout]);
     } catch {
       return undefined;
     } finally {

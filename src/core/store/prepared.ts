@@ -96,7 +96,7 @@ export function prepareSnapshot(draft: SnapshotDraft = {}): StoreSnapshot {
     traffic: { windowSec: 60, edges: [], routes: [], ...draft.traffic },
     topology: { observed: [], undeclared: [], unused: [], ...draft.topology },
     faults: draft.faults ?? [],
-    broker: { mode: 'embedded', address: '127.0.0.1:9092', state: 'up', topics: [], groups: [], polledAt: ts, ...draft.broker },
+    broker: { mode: 'embedded', address: '127.0.0.1:9092', state: 'up', topics: [], groups: [], transactions: [], polledAt: ts, ...draft.broker },
   };
   return deepFreeze(snapshot);
 }

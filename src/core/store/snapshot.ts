@@ -7,7 +7,7 @@
  * Figures a view shows (rates, percentiles, sparklines, lag) are computed here, outside
  * any render.
  */
-import type { EdgeStatsView, FaultRuleView, GroupView, RouteStatsView, TopicView, TopologyView } from '../contracts.js';
+import type { EdgeStatsView, FaultRuleView, GroupView, OpenTransactionView, RouteStatsView, TopicView, TopologyView } from '../contracts.js';
 import type { DevmodeEvent, Endpoint, InstanceState } from '../events/index.js';
 
 export interface StoreSnapshot {
@@ -225,7 +225,9 @@ export interface BrokerView {
   readonly state: 'starting' | 'up' | 'down' | 'stopped';
   readonly topics: readonly TopicView[];
   readonly groups: readonly GroupTraffic[];
-  /** when topics and groups were last read from the broker (null: never) */
+  /** open transactions, oldest first */
+  readonly transactions: readonly OpenTransactionView[];
+  /** when topics, groups and transactions were last read from the broker (null: never) */
   readonly polledAt: number | null;
 }
 

@@ -17,7 +17,8 @@ export interface StoreSources {
   /** per-edge and per-route figures over a sliding window (the mesh's TrafficStats fits) */
   traffic?: TrafficSource;
   topology?(): TopologyView;
-  broker?: Pick<BrokerIntrospection, 'topics' | 'groups'>;
+  /** `transactions` absent: none open */
+  broker?: Pick<BrokerIntrospection, 'topics' | 'groups'> & Partial<Pick<BrokerIntrospection, 'transactions'>>;
   /** CPU and memory of processes, by pid (unknown pids left out) */
   usage?(pids: readonly number[]): Promise<ReadonlyMap<number, ProcessUsage>>;
   /** services the locator knows, for unmanaged ones and those registered at run time, and why an instance is down */

@@ -21,6 +21,7 @@ export function toSystemState(s: StoreSnapshot, kafkaBrokers = s.broker.address)
     topology: s.topology,
     topics: [...s.broker.topics],
     groups: s.broker.groups.map(({ services: _services, lag: _lag, ...g }) => g),
+    transactions: [...s.broker.transactions],
     faults: [...s.faults],
   };
 }

@@ -2,41 +2,12 @@
  * No acknowledged message is lost when the broker process is killed with SIGKILL mid-produce
  * and restarted on the same data directory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { killBrokerProcess, startBrokerProcess } from '../../helpers/broker-process.js';
 import { Kafka, logLevel } from 'kafkajs';
-
-const FIXTURE = join(import.meta.dirname, '../../fixtures/broker-process.ts');
-
-async function startBrokerProcess(dir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dir, '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  onTestFinished(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`broker process not ready in 20 s: ${err}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`broker process exited (${code}): ${err}`)));
-  });
-  return { child, port };
-}
 
 describe('embedded broker with a data directory', () => {
   it('keeps every acknowledged message across kill -9 and restart', async () => {
@@ -69,8 +40,7 @@ describe('embedded broker with a data directory', () => {
     };
     const senders = [sender(), sender(), sender()];
     await expect.poll(() => acked.size, { timeout: 20_000, interval: 5 }).toBeGreaterThan(3000);
-    first.child.kill('SIGKILL');
-    await once(first.child, 'exit');
+    await killBrokerProcess(first.child);
     stop = true;
     await Promise.all(senders);
     await producer.disconnect().catch(() => {});

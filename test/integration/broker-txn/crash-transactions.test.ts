@@ -1,60 +1,19 @@
 /**
  * A transaction open when the broker process is killed with SIGKILL is aborted on restart
  * (an abort marker is written): read_committed never sees its records, nor those of
- * transactions aborted before the crash.
+ * transactions aborted before the crash. The transactional id's producer and epoch survive.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { killBrokerProcess, startBrokerProcess } from '../../helpers/broker-process.js';
+import { initProducerId } from './txn-wire.js';
+import { consumeValues } from './consume-values.js';
 import { Kafka, logLevel } from 'kafkajs';
-
-const FIXTURE = join(import.meta.dirname, '../../fixtures/broker-process.ts');
-
-async function startBrokerProcess(dir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dir, '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  onTestFinished(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`broker process not ready in 20 s: ${err}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`broker process exited (${code}): ${err}`)));
-  });
-  return { child, port };
-}
 
 function kafka(port: number): Kafka {
   return new Kafka({ clientId: 'txn-crash', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } });
-}
-
-async function consume(k: Kafka, groupId: string, readUncommitted: boolean, count: number): Promise<string[]> {
-  const consumer = k.consumer({ groupId, readUncommitted, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  onTestFinished(() => consumer.disconnect());
-  await consumer.subscribe({ topic: 'ledger', fromBeginning: true });
-  const values: string[] = [];
-  await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) });
-  const deadline = Date.now() + 20_000;
-  while (values.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 500));
-  await consumer.stop();
-  return values;
 }
 
 describe('transactions on a data directory', () => {
@@ -73,20 +32,22 @@ describe('transactions on a data directory', () => {
     await a.abort();
     const open = await producer.transaction();
     await open.send({ topic: 'ledger', messages: [{ value: 'open1' }] });
-    first.child.kill('SIGKILL');
-    await once(first.child, 'exit');
+    await killBrokerProcess(first.child);
     await producer.disconnect().catch(() => {});
 
     const second = await startBrokerProcess(dir);
     const k2 = kafka(second.port);
-    expect((await consume(k2, 'rc', false, 1)).sort()).toEqual(['c1']);
-    expect((await consume(k2, 'ru', true, 3)).sort()).toEqual(['a1', 'c1', 'open1']);
+    expect((await consumeValues(k2, 'ledger', 'rc', false, 1)).sort()).toEqual(['c1']);
+    expect((await consumeValues(k2, 'ledger', 'ru', true, 3)).sort()).toEqual(['a1', 'c1', 'open1']);
+    // the transactional id survived the crash: epoch 0 at the first InitProducerId, 1 when
+    // recovery aborted its open transaction (fencing the producer that was killed with it), 2 now
+    expect(await initProducerId(`127.0.0.1:${second.port}`, 'ledger-tx')).toMatchObject({ error: 0, epoch: 2 });
     const again = k2.producer({ transactionalId: 'ledger-tx', idempotent: true, maxInFlightRequests: 1 });
     await again.connect();
     onTestFinished(() => again.disconnect());
     const t = await again.transaction();
     await t.send({ topic: 'ledger', messages: [{ value: 'c2' }] });
     await t.commit();
-    expect((await consume(k2, 'rc2', false, 2)).sort()).toEqual(['c1', 'c2']);
+    expect((await consumeValues(k2, 'ledger', 'rc2', false, 2)).sort()).toEqual(['c1', 'c2']);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+import { consumeValues } from './consume-values.js';
 import { startTestBroker } from '../../helpers/broker.js';
 import { Reader } from '../../../src/broker/protocol/reader.js';
 import { Writer } from '../../../src/broker/protocol/writer.js';
@@ -68,21 +69,6 @@ async function txnProducer(kafka: Kafka, transactionalId: string, transactionTim
   await producer.connect();
   onTestFinished(() => producer.disconnect());
   return producer;
-}
-
-/** Consumes `topic` from the start until `count` values arrived (then waits a little for extras). */
-async function consumeValues(kafka: Kafka, topic: string, groupId: string, readUncommitted: boolean, count: number): Promise<string[]> {
-  const consumer: Consumer = kafka.consumer({ groupId, readUncommitted, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  onTestFinished(() => consumer.disconnect());
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const values: string[] = [];
-  await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) });
-  const deadline = Date.now() + 20_000;
-  while (values.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 500)); // anything extra (an aborted record) would show up now
-  await consumer.stop();
-  return values;
 }
 
 describe('kafkajs 2.2 transactions against the embedded broker', () => {

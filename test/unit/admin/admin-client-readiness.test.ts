@@ -4,7 +4,7 @@ import type { SystemSnapshot } from '../../../src/core/contracts.js';
 import type { DevmodeEvent, InstanceState } from '../../../src/core/events/index.js';
 
 const snapshot = (services: [string, string[]][]): SystemSnapshot => ({
-  name: 's', gatewayUrl: '', locatorUrl: '', kafkaBrokers: '', edges: [], routes: [], topics: [], groups: [], faults: [],
+  name: 's', gatewayUrl: '', locatorUrl: '', kafkaBrokers: '', edges: [], routes: [], topics: [], groups: [], transactions: [], faults: [],
   topology: { observed: [], undeclared: [], unused: [] },
   services: services.map(([name, states]) => ({ name, kind: 'managed', instances: states.map((state, instance) => ({ instance, state, pid: null, port: null, url: null, why: null })) })),
 });

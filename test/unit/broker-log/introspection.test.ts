@@ -33,8 +33,8 @@ describe('embedded broker introspection', () => {
     expect(topics.map((t) => t.name)).toEqual(['audit', 'orders']);
     const orders = topics[1]!;
     expect(orders.partitions).toEqual([
-      { partition: 0, logStartOffset: 0, highWatermark: 100, sizeBytes: batch.length * 10 },
-      { partition: 1, logStartOffset: 0, highWatermark: 100, sizeBytes: batch.length * 10 },
+      { partition: 0, logStartOffset: 0, highWatermark: 100, lastStableOffset: 100, sizeBytes: batch.length * 10 },
+      { partition: 1, logStartOffset: 0, highWatermark: 100, lastStableOffset: 100, sizeBytes: batch.length * 10 },
     ]);
     // 200 records in the 1 s since the view was made.
     expect(orders.messagesPerSec).toBeCloseTo(200, 5);

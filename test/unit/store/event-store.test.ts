@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { Bus } from '../../../src/core/bus.js';
 import type { DevmodeEvent } from '../../../src/core/events/index.js';
-import { EventStore, type EventStoreOptions } from '../../../src/core/store/index.js';
+import { EventStore, toSystemState, type EventStoreOptions } from '../../../src/core/store/index.js';
 import type { StoreSources } from '../../../src/core/store/sources.js';
 
 const stores: EventStore[] = [];
@@ -250,6 +250,26 @@ describe('EventStore: polled sources', () => {
     expect(b.topics).toEqual(topics);
     bus.publish({ type: 'broker.down', reason: 'fault', connectionsClosed: 1, ts: 3 });
     expect(store.getSnapshot().broker.state).toBe('down');
+  });
+
+  test('open transactions are polled with topics and groups, and carried into /state; a broker source without them reads as none', async () => {
+    let open = [{ transactionalId: 'ledger-tx', producerId: 7, epoch: 2, state: 'Ongoing' as const, startedAt: 5, timeoutMs: 60_000, partitions: [{ topic: 'ledger', partition: 0, firstOffset: 10 }], groups: ['billing'] }];
+    const topics = [{ name: 'ledger', partitions: [{ partition: 0, logStartOffset: 0, highWatermark: 12, lastStableOffset: 10, sizeBytes: 500 }], messagesPerSec: 0, bytesPerSec: 0 }];
+    const sources: StoreSources = { broker: { topics: async () => topics, groups: async () => [], transactions: async () => open } };
+    const { bus, store } = make({ sources });
+    bus.publish({ type: 'broker.started', mode: 'embedded', bootstrap: '127.0.0.1:9092', reason: 'default', ts: 1 });
+    await store.refresh();
+    expect(store.getSnapshot().broker.transactions).toEqual(open);
+    expect(store.getSnapshot().broker.topics[0]!.partitions[0]!.lastStableOffset).toBe(10);
+    expect(toSystemState(store.getSnapshot()).transactions).toEqual(open);
+    open = [];
+    await store.refresh();
+    expect(store.getSnapshot().broker.transactions).toEqual([]);
+
+    const older = make({ sources: { broker: { topics: async () => topics, groups: async () => [] } } });
+    older.bus.publish({ type: 'broker.started', mode: 'embedded', bootstrap: '127.0.0.1:9092', reason: 'default', ts: 1 });
+    await older.store.refresh();
+    expect(older.store.getSnapshot().broker.transactions).toEqual([]);
   });
 
   test('CPU and memory are sampled for running instances only', async () => {

@@ -34,6 +34,40 @@ describe('Topics view', () => {
     expect(s).toContain('"id": "o-1",');
   });
 
+  it('open transactions: a count per topic; the selected topic lists each (producer, partitions, age, timeout, group) and the last stable offset behind the end', async () => {
+    const ledger = { name: 'ledger', partitions: [{ partition: 0, logStartOffset: 0, highWatermark: 12, lastStableOffset: 10, sizeBytes: 900 }, { partition: 1, logStartOffset: 0, highWatermark: 5, lastStableOffset: 5, sizeBytes: 300 }], messagesPerSec: 0, bytesPerSec: 0 };
+    const store = new StaticStore({
+      ...draft,
+      broker: {
+        ...draft.broker,
+        topics: [ledger, ...draft.broker!.topics!],
+        transactions: [
+          { transactionalId: 'ledger-tx', producerId: 1764000000000001, epoch: 3, state: 'Ongoing', startedAt: T - 5_000, timeoutMs: 60_000, partitions: [{ topic: 'ledger', partition: 0, firstOffset: 10 }, { topic: 'orders', partition: 1, firstOffset: null }], groups: ['billing'] },
+          // a client-sent id with an escape sequence must not reach the terminal as one
+          { transactionalId: 'evil\u001b[2Jtx', producerId: 42, epoch: 0, state: 'Ongoing', startedAt: T - 1_000, timeoutMs: 10_000, partitions: [{ topic: 'ledger', partition: 1, firstOffset: null }], groups: [] },
+        ],
+      },
+    });
+    const tui = await renderTui(store, { columns: 120, rows: 30 });
+    await tui.press('4');
+    let s = await tui.until('2 open transactions');
+    expect(s).toMatch(/ledger\s+2 0:12 1:5\s+0\s+0B\s+2 open/);
+    expect(s).toMatch(/orders\s+2 0:12 1:8\s+3\.5\s+2\.0K\s+1 open/);
+    expect(s).toMatch(/ledger-tx  p0@10 \(\+1 elsewhere\)  open 5s, aborted in 55s  offsets of billing  pid 1764000000000001 epoch 3/);
+    expect(s).toMatch(/evil\\x1b\[2Jtx  p1  open 1s, aborted in 9s  pid 42 epoch 0/);
+    expect(s).not.toContain('\u001b[2J');
+    expect(s).toContain('last stable offset: p0 10 < end 12 (read_committed waits there)');
+    // at 80 columns what matters stays (where, for how long), and nothing is wider
+    tui.resize(80, 24);
+    s = await tui.until(/ledger-tx  p0@10 \(\+1 elsewhere\)  open 5s, aborted in 55s  offsets of billing …/);
+    expect(fitsIn(s, 80, 24).widest).toBeLessThanOrEqual(80);
+    // audit has none: no transaction block
+    await tui.press(KEY.down, KEY.down);
+    s = await tui.until(' audit ');
+    expect(s).not.toContain('open transaction');
+    expect(s).not.toContain('last stable offset');
+  });
+
   it('produces a message typed in the footer', async () => {
     const tui = await renderTui(new StaticStore(draft));
     await tui.press('4', KEY.down, 'n');
