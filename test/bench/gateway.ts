@@ -34,6 +34,8 @@ interface Leg {
   latency: LoadResult[];
   /** the proxy process's CPU time per request at saturation, in µs */
   cpu: number[];
+  /** the same at a fixed 1k req/s */
+  cpu1k: number[];
   cpuMs(): number;
 }
 
@@ -42,7 +44,7 @@ const started: Running[] = [];
 const legs: Leg[] = [];
 const leg = (name: string, r: Running) => {
   started.push(r);
-  legs.push({ name, port: r.port, throughput: [], latency: [], cpu: [], cpuMs: () => r.cpuMs() });
+  legs.push({ name, port: r.port, throughput: [], latency: [], cpu: [], cpu1k: [], cpuMs: () => r.cpuMs() });
 };
 try {
   const backend = await serve('backend');
@@ -61,7 +63,10 @@ try {
       const result = await saturate(url, connections, seconds * 1000);
       l.throughput.push(result);
       l.cpu.push(((l.cpuMs() - cpuBefore) * 1000) / result.answered);
-      l.latency.push(await fixedRate(url, 1000, seconds * 1000));
+      const cpuBefore1k = l.cpuMs();
+      const paced = await fixedRate(url, 1000, seconds * 1000);
+      l.latency.push(paced);
+      l.cpu1k.push(((l.cpuMs() - cpuBefore1k) * 1000) / paced.answered);
     }
   }
 } finally {
@@ -75,12 +80,13 @@ const p99 = (l: Leg) => median(l.latency.map((t) => t.p99Ms));
 const errors = (l: Leg) => [...l.throughput, ...l.latency].reduce((n, t) => n + t.errors, 0);
 console.log(`\ngateway bench: ${connections} connections, ${rounds} rounds x ${seconds}s per leg, loopback, ${process.version}`);
 const cpu = (l: Leg) => median(l.cpu);
-console.log('leg                 best req/s   @1k rps p50 ms   p99 ms   errors   CPU µs/req');
+const cpu1k = (l: Leg) => median(l.cpu1k);
+console.log('leg                 best req/s   @1k rps p50 ms   p99 ms   errors   CPU µs/req   @1k rps');
 for (const l of legs) {
   const row = `${l.name.padEnd(18)} ${f(rps(l), 0).padStart(11)}   ${f(p50(l), 3).padStart(14)} ${f(p99(l), 3).padStart(8)}  ${String(errors(l)).padStart(7)}`;
-  console.log(`${row}   ${f(cpu(l), 1).padStart(10)}`);
+  console.log(`${row}   ${f(cpu(l), 1).padStart(10)}   ${f(cpu1k(l), 1).padStart(7)}`);
 }
-console.log("(CPU µs/req: median over rounds, the leg's own process at saturation, backend excluded: other programs on the");
+console.log("(CPU µs/req: median over rounds, the leg's own process at saturation and at 1k req/s, backend excluded: other programs on the");
 console.log(' machine barely change it, so it compares implementations better than req/s does on a shared machine)');
 console.log(`load average after the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 const by = (name: string) => legs.find((l) => l.name === name)!;
@@ -89,6 +95,10 @@ console.log(`\ngateway/nginx throughput:  ${f(rps(gw) / rps(ng))}x   (target >= 
 console.log(`gateway/direct throughput: ${f(rps(gw) / rps(direct))}x`);
 console.log(`nginx/direct throughput:   ${f(rps(ng) / rps(direct))}x`);
 console.log(`gateway added latency at 1k rps: p50 ${f(p50(gw) - p50(direct), 3)} ms, p99 ${f(p99(gw) - p99(direct), 3)} ms (target < 0.3 / 1)`);
+console.log(
+  `gateway CPU per request: ${f(cpu1k(gw), 1)} µs at 1k req/s (nginx ${f(cpu1k(ng), 1)}: ${f(cpu1k(gw) / cpu1k(ng))}x; target <= 60 µs), ` +
+    `${f(cpu(gw), 1)} µs at saturation (nginx ${f(cpu(ng), 1)}: ${f(cpu(gw) / cpu(ng))}x; target <= 2x)`,
+);
 if (values.compare) {
   console.log(`undici-forwarder/nodehttp-forwarder throughput: ${f(rps(by('undici-forwarder')) / rps(by('nodehttp-forwarder')))}x`);
   console.log(`proxy-forwarder/nodehttp-forwarder throughput: ${f(rps(by('proxy-forwarder')) / rps(by('nodehttp-forwarder')))}x`);

@@ -23,12 +23,29 @@ export async function ui(args: string[], io: CliIO, signal: AbortSignal): Promis
   signal.addEventListener('abort', onSignal, { once: true });
   const stopWatching = leaveWithParent(io.env, () => leave.abort());
   try {
-    const { runTui } = await import('../../tui/run/run-tui.js');
+    const { runTui } = await loadTui();
     await runTui({ store: session.store, control: session.control, stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin!, env: io.env, color: shouldColor(io.stdout, io.env), signal: leave.signal });
     return 0;
   } finally {
     stopWatching();
     signal.removeEventListener('abort', onSignal);
     await session.close();
+  }
+}
+
+/**
+ * Loads the TUI (ink, React) with React's production build: React picks its build from
+ * NODE_ENV when it is first loaded, and its development build spent several times the CPU
+ * per frame (createElement checks, component render logging) in a TUI following a busy
+ * system. A NODE_ENV the user set is left as it is; ours is taken back once loaded, so
+ * nothing this process starts ($PAGER) sees it.
+ */
+async function loadTui(): Promise<typeof import('../../tui/run/run-tui.js')> {
+  const unset = process.env['NODE_ENV'] === undefined;
+  if (unset) process.env['NODE_ENV'] = 'production';
+  try {
+    return await import('../../tui/run/run-tui.js');
+  } finally {
+    if (unset) delete process.env['NODE_ENV'];
   }
 }
