@@ -126,6 +126,12 @@ describe('wire robustness', () => {
       RawClient.frame(60, 1, 1, Buffer.from([0, 1, 0]), true),
       RawClient.frame(61, 0, 1, new Writer().compactArray(['good'], (w, t) => w.compactString(t).compactArray([0], (w, p) => w.int32(p)).uvarint(0)).uvarint(0).toBuffer(), true),
       RawClient.frame(65, 0, 1, new Writer().compactArray(['tx'], (w, id) => w.compactString(id)).uvarint(0).toBuffer(), true),
+      // transactions: InitProducerId with an id, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit (v1)
+      RawClient.frame(22, 1, 1, new Writer().nullableString('fz-tx').int32(60_000).toBuffer()),
+      RawClient.frame(24, 1, 1, new Writer().string('fz-tx').int64(0n).int16(0).array(['good'], (w, t) => w.string(t).array([0], (w, p) => w.int32(p))).toBuffer()),
+      RawClient.frame(25, 1, 1, new Writer().string('fz-tx').int64(0n).int16(0).string('fz-group').toBuffer()),
+      RawClient.frame(26, 1, 1, new Writer().string('fz-tx').int64(0n).int16(0).bool(true).toBuffer()),
+      RawClient.frame(28, 1, 1, new Writer().string('fz-tx').string('fz-group').int64(0n).int16(0).array(['good'], (w, t) => w.string(t).array([0], (w, p) => w.int32(p).int64(1n).nullableString(null))).toBuffer()),
     ];
     let seed = 1;
     const rand = (n: number): number => {
