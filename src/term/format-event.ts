@@ -14,7 +14,13 @@ const OUTPUT_FIELDS: ReadonlySet<string> = new Set(['line', 'output', 'message',
 export function formatEvent(untrusted: DevmodeEvent, style: Style, prefixWidth: number): string | null {
   // Per-request events come by the thousand per second and make no line: no copy for them.
   if (SILENT.has(untrusted.type)) return null;
-  const event = terminalSafeDeep(untrusted, OUTPUT_FIELDS);
+  const line = formatSafe(terminalSafeDeep(untrusted, OUTPUT_FIELDS), style, prefixWidth);
+  // Without colours (NO_COLOR, not a terminal) a service's own colours go too: in a build's
+  // output, a notice or a reason quoting it, as in its log lines.
+  return line === null || style.enabled || !line.includes('\u001b') ? line : stripAnsi(line);
+}
+
+function formatSafe(event: DevmodeEvent, style: Style, prefixWidth: number): string | null {
   switch (event.type) {
     case 'log':
       return prefix(style, label(event.ref), event.ref.service, prefixWidth) + (style.enabled ? event.line : stripAnsi(event.line));

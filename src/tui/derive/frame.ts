@@ -22,6 +22,8 @@ export interface Frame {
   /** the prompt, a notice, or the view's keys */
   readonly footer: Row;
   readonly help: readonly Row[] | null;
+  /** false: no colours at all (NO_COLOR); symbols, words and inverse video still tell things apart */
+  readonly color: boolean;
 }
 
 const TITLES: Readonly<Record<ViewName, string>> = { services: 'Services', logs: 'Logs', traffic: 'Traffic', topics: 'Topics', faults: 'Faults' };
@@ -30,11 +32,12 @@ const TITLES: Readonly<Record<ViewName, string>> = { services: 'Services', logs:
 export class FrameDeriver {
   readonly logs = new LogsDeriver();
 
-  frame(s: StoreSnapshot, ui: UiState, links: CallLinks, width: number, height: number, now: number): Frame {
+  frame(s: StoreSnapshot, ui: UiState, links: CallLinks, width: number, height: number, now: number, color = true): Frame {
     const bodyHeight = Math.max(1, height - 4);
     return {
       width,
       height,
+      color,
       header: headerRows(s, width),
       tabs: tabsRow(s, ui.view, width),
       body: this.body(s, ui, links, width, bodyHeight, now),

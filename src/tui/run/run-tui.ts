@@ -18,7 +18,7 @@ export interface RunTuiOptions {
   stdout: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
   env: NodeJS.ProcessEnv;
-  /** the plain printer's colours, for the plain-output mode */
+  /** colours on the screen and in the plain-output mode (false with NO_COLOR) */
   color: boolean;
   signal: AbortSignal;
 }
@@ -29,6 +29,7 @@ export async function runTui(o: RunTuiOptions): Promise<'quit' | 'signal'> {
   const controller = new TuiController({
     store: o.store,
     control: o.control,
+    color: o.color,
     pager: (text) => openInPager(text, o.env),
     plainStream: () => plainStream({ store: o.store, stdout: o.stdout, stdin: o.stdin, style: { enabled: o.color }, prefixWidth: prefixWidth(), backlog: o.stdout.rows ?? 24 }),
   });

@@ -31,6 +31,8 @@ export interface TuiControllerOptions {
   /** plain streaming until the user comes back; resolves 'quit' when they asked to quit from there */
   plainStream?: () => Promise<'back' | 'quit'>;
   now?: () => number;
+  /** false when the terminal must get no colours (NO_COLOR); default true */
+  color?: boolean;
 }
 
 const NOTICE_MS = 6000;
@@ -91,7 +93,7 @@ export class TuiController {
     const key = `${s.version}/${this.#uiVersion}/${this.#traces.version}/${width}x${height}/${Math.floor(now / 1000)}`;
     if (this.#cache?.key === key) return this.#cache.frame;
     this.clampSelections(s);
-    const frame = this.#deriver.frame(s, this.ui, this.links(s), width, height, now);
+    const frame = this.#deriver.frame(s, this.ui, this.links(s), width, height, now, this.#options.color ?? true);
     this.#cache = { key, frame };
     return frame;
   }

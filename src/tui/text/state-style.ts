@@ -14,7 +14,7 @@ const LOOKS = {
   ready: { word: 'ready', symbol: '●', color: 'green' },
   reloading: { word: 'reloading', symbol: '⟳', color: 'cyan' },
   building: { word: 'building', symbol: '⚙', color: 'cyan' },
-  buildFailed: { word: 'build failed', symbol: '✖', color: 'red' },
+  buildFailed: { word: 'build failed', symbol: '⊘', color: 'red' },
   crashed: { word: 'crashed', symbol: '✖', color: 'red' },
   crashLoop: { word: 'crash loop', symbol: '↻', color: 'red' },
   stopping: { word: 'stopping', symbol: '◌', color: 'gray' },

@@ -50,9 +50,9 @@ export interface Tui {
   resize(columns: number, rows: number): void;
 }
 
-export async function renderTui(store: Store, size: { columns: number; rows: number } = { columns: 80, rows: 24 }): Promise<Tui> {
+export async function renderTui(store: Store, size: { columns: number; rows: number } = { columns: 80, rows: 24 }, options: { color?: boolean } = {}): Promise<Tui> {
   const control = new RecordingControl();
-  const controller = new TuiController({ store, control, now: () => store.getSnapshot().ts });
+  const controller = new TuiController({ store, control, now: () => store.getSnapshot().ts, ...options });
   const ink = render(<App controller={controller} size={size} />);
   onTestFinished(() => {
     ink.unmount();
