@@ -26,19 +26,25 @@ export interface Frame {
   readonly color: boolean;
 }
 
+/** How the TUI presents itself: colours or none (NO_COLOR); "attached to" another devmode (`devmode ui`) or its own (`devmode up`). */
+export interface FrameLook {
+  color?: boolean;
+  attached?: boolean;
+}
+
 const TITLES: Readonly<Record<ViewName, string>> = { services: 'Services', logs: 'Logs', traffic: 'Traffic', topics: 'Topics', faults: 'Faults' };
 
 /** Builds frames from the Store's snapshot and the UI state; keeps what it memoises between frames. */
 export class FrameDeriver {
   readonly logs = new LogsDeriver();
 
-  frame(s: StoreSnapshot, ui: UiState, links: CallLinks, width: number, height: number, now: number, color = true): Frame {
+  frame(s: StoreSnapshot, ui: UiState, links: CallLinks, width: number, height: number, now: number, look: FrameLook = {}): Frame {
     const bodyHeight = Math.max(1, height - 4);
     return {
       width,
       height,
-      color,
-      header: headerRows(s, width),
+      color: look.color ?? true,
+      header: headerRows(s, width, look.attached ?? true, now),
       tabs: tabsRow(s, ui.view, width),
       body: this.body(s, ui, links, width, bodyHeight, now),
       footer: footerRow(ui, width, now),

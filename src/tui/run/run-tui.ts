@@ -20,6 +20,8 @@ export interface RunTuiOptions {
   env: NodeJS.ProcessEnv;
   /** colours on the screen and in the plain-output mode (false with NO_COLOR) */
   color: boolean;
+  /** false for `devmode up`'s own TUI (attached to its own admin API): the header does not say "attached to" */
+  attached: boolean;
   signal: AbortSignal;
 }
 
@@ -30,6 +32,7 @@ export async function runTui(o: RunTuiOptions): Promise<'quit' | 'signal'> {
     store: o.store,
     control: o.control,
     color: o.color,
+    attached: o.attached,
     pager: (text) => openInPager(text, o.env),
     plainStream: () => plainStream({ store: o.store, stdout: o.stdout, stdin: o.stdin, style: { enabled: o.color }, prefixWidth: prefixWidth(), backlog: o.stdout.rows ?? 24 }),
   });

@@ -33,6 +33,8 @@ export interface TuiControllerOptions {
   now?: () => number;
   /** false when the terminal must get no colours (NO_COLOR); default true */
   color?: boolean;
+  /** false in `devmode up`'s own TUI: the header reads as the system's, not "attached to"; default true */
+  attached?: boolean;
 }
 
 const NOTICE_MS = 6000;
@@ -93,7 +95,7 @@ export class TuiController {
     const key = `${s.version}/${this.#uiVersion}/${this.#traces.version}/${width}x${height}/${Math.floor(now / 1000)}`;
     if (this.#cache?.key === key) return this.#cache.frame;
     this.clampSelections(s);
-    const frame = this.#deriver.frame(s, this.ui, this.links(s), width, height, now, this.#options.color ?? true);
+    const frame = this.#deriver.frame(s, this.ui, this.links(s), width, height, now, { color: this.#options.color ?? true, attached: this.#options.attached ?? true });
     this.#cache = { key, frame };
     return frame;
   }

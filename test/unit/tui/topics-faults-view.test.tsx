@@ -132,9 +132,29 @@ describe('Header, help, the tick', () => {
     expect(s).toContain('gateway http://127.0.0.1:9000');
     expect(s).toContain('kafka embedded 127.0.0.1:9092');
     expect(s).toMatch(/3\/3 ready\s+42 req\/s\s+3 errors \(2\.0%\)/);
-    store.set({ ...draft, header: { remote: { adminUrl: 'http://127.0.0.1:9009', connected: false, since: T, error: 'devmode stopped' } } });
+    expect(s).not.toContain('attached');
+    store.set({ ...draft, header: { remote: { adminUrl: 'http://127.0.0.1:9009', connected: true, since: T, error: null } } });
+    s = await tui.until('attached to http://127.0.0.1:9009');
+    expect(s).toMatch(/3\/3 ready\s+0 req\/s\s+0 errors\s+attached to http:\/\/127\.0\.0\.1:9009/);
+    store.set({ ...draft, ts: T + 12_000, header: { remote: { adminUrl: 'http://127.0.0.1:9009', connected: false, since: T, error: 'the devmode stopped or went away' } } });
     s = await tui.until('disconnected');
-    expect(s).toContain('attached to http://127.0.0.1:9009: disconnected (devmode stopped), retrying');
+    expect(s).toContain('✖ disconnected from http://127.0.0.1:9009 for 12s (the devmode stopped or went away); retrying');
+    expect(s).toContain('last seen: 3/3 ready');
+    expect(s).not.toMatch(/\d+ req\/s/);
+  });
+
+  it("devmode up's own TUI (attached to its own admin API) reads as the system's: no \"attached to\"; a devmode that stops answering is said plainly", async () => {
+    const store = new StaticStore({ ...draft, header: { requestsPerSec: 2.5, remote: { adminUrl: 'http://127.0.0.1:9009', connected: true, since: T, error: null } } });
+    const tui = await renderTui(store, { columns: 140, rows: 24 }, { attached: false });
+    let s = tui.screen();
+    expect(s).toMatch(/3\/3 ready\s+2\.5 req\/s\s+0 errors/);
+    expect(s).toContain('gateway http://127.0.0.1:9000');
+    expect(s).not.toContain('attached');
+    expect(s).not.toContain('9009');
+    store.set({ ...draft, ts: T + 3000, header: { remote: { adminUrl: 'http://127.0.0.1:9009', connected: false, since: T, error: 'connect ECONNREFUSED 127.0.0.1:9009' } } });
+    s = await tui.until('not answering');
+    expect(s).toContain('✖ devmode is not answering for 3s (connect ECONNREFUSED 127.0.0.1:9009); retrying');
+    expect(s).not.toContain('attached');
   });
 
   it('? lists every key and fits 80x24; any key closes it', async () => {

@@ -50,7 +50,7 @@ export interface Tui {
   resize(columns: number, rows: number): void;
 }
 
-export async function renderTui(store: Store, size: { columns: number; rows: number } = { columns: 80, rows: 24 }, options: { color?: boolean } = {}): Promise<Tui> {
+export async function renderTui(store: Store, size: { columns: number; rows: number } = { columns: 80, rows: 24 }, options: { color?: boolean; attached?: boolean } = {}): Promise<Tui> {
   const control = new RecordingControl();
   const controller = new TuiController({ store, control, now: () => store.getSnapshot().ts, ...options });
   const ink = render(<App controller={controller} size={size} />);
