@@ -287,8 +287,12 @@ export class System {
   async #build(service: ManagedServiceConfig): Promise<string | null> {
     if (!service.build) return null;
     const { BuildRunner } = await import('../watch/index.js');
+    this.#bus.publish({ type: 'build.started', service: service.name, ts: Date.now() });
     const built = await new BuildRunner({ command: service.build, cwd: service.cwd, env: this.#options.env as Record<string, string> }).run();
-    if (built.ok) return null;
+    if (built.ok) {
+      this.#bus.publish({ type: 'build.finished', service: service.name, ms: built.ms, ts: Date.now() });
+      return null;
+    }
     if (this.#supervisor.slots(service.name).length === 0) {
       this.#registry.markNotStarted(service.name, `build failed (exit ${built.exitCode ?? 'signal'}); a change that fixes it, or devmode restart, starts it`);
     }

@@ -32,6 +32,10 @@ function formatSafe(event: DevmodeEvent, style: Style, prefixWidth: number): str
       return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'green', `reloaded in ${Math.round(event.ms)} ms`);
     case 'reload.failed':
       return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `reload failed: ${event.reason}; the previous version keeps serving`);
+    case 'build.started':
+      return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'gray', 'building');
+    case 'build.finished':
+      return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'gray', `built in ${Math.round(event.ms)} ms`);
     case 'build.failed': {
       const head = prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `build failed (exit ${event.exitCode ?? 'signal'}); ${event.serving ? 'the previous version keeps serving' : 'nothing runs until a build succeeds'}:`);
       const body = event.output
@@ -102,6 +106,7 @@ function describeState(event: Extract<DevmodeEvent, { type: 'instance.state' }>,
   const detail = event.detail ? `: ${event.detail}` : '';
   switch (event.state) {
     case 'starting':
+      if (event.detail) return paint(style, 'yellow', `unhealthy: ${event.detail}`);
       return paint(style, 'gray', `starting${event.pid ? ` (pid ${event.pid}` : ''}${event.port ? `${event.pid ? ', ' : ' ('}port ${event.port}` : ''}${event.pid || event.port ? ')' : ''}`);
     case 'ready':
       return paint(style, 'green', `ready${event.readyInMs !== undefined ? ` in ${Math.round(event.readyInMs)} ms` : ''}`);

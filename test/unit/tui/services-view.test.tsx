@@ -13,7 +13,7 @@ const ALL_STATES = new StaticStore({
     { name: 'halt', instances: [{ state: 'stopped', lastExit: { code: 0, signal: 'SIGTERM', ts: Date.UTC(2026, 0, 1, 11, 59, 0), requested: true } }] },
     { name: 'bye', instances: [{ state: 'stopping' }] },
     { name: 'hot', activity: 'reloading', lastReload: { trigger: 'src/a.ts', files: 1, startedAt: Date.UTC(2026, 0, 1, 11, 59, 59), outcome: 'running', ms: null, reason: null, buildOutput: null }, instances: [{ state: 'starting' }] },
-    { name: 'comp', activity: 'reloading', instances: [{ state: 'waiting' }] },
+    { name: 'comp', activity: 'building', instances: [{ state: 'waiting' }] },
     {
       name: 'broken',
       activity: 'build-failed',
