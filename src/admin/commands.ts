@@ -56,6 +56,13 @@ export async function routeCommand(c: CommandRequest): Promise<boolean> {
     await capture(c);
     return true;
   }
+  if (head === 'calls' && parts.length === 2) {
+    allow(method, ['GET']);
+    const headers = await call(() => c.control.callHeaders(second ?? ''));
+    if (!headers) throw new AdminHttpError(404, `no call ${second ?? ''} is kept`, 'the headers of the last 2000 calls through the gateway and the mesh are kept; ids are in /events (http.exchange)');
+    sendJson(c.res, 200, headers);
+    return true;
+  }
   return false;
 }
 

@@ -130,6 +130,18 @@ export interface SystemControl {
   captureOff(target?: { caller?: string; callee?: string }): Promise<void>;
   /** what capture is on for, and the captured exchanges (bounded; credentials redacted) */
   captured(): Promise<CapturedView>;
+  /** one recent call's request and response headers (credentials redacted), capture or not; null once no longer kept */
+  callHeaders(id: string): Promise<CallHeadersView | null>;
+}
+
+/** A call's headers as a view shows them: [name, value] pairs in the order sent, credentials redacted. */
+export interface CallHeadersView {
+  /** the exchange's id (the http.exchange event's) */
+  id: string;
+  /** as the caller sent them to devmode */
+  request: [string, string][];
+  /** as devmode answered the caller; null when no answer was written */
+  response: { statusLine: string; headers: [string, string][] } | null;
 }
 
 /** The id of the rule brokerDown() sets. */
@@ -282,6 +294,14 @@ export interface FaultDecider {
   decide(caller: string, callee: string, method: string, path: string): FaultDecision | null;
   /** whether any rule may apply to calls from caller to callee (whatever their method and path) */
   touches(caller: string, callee: string): boolean;
+}
+
+/**
+ * Where the gateway and the mesh leave each call's headers (the mesh's HeaderRing
+ * implements it): `keep` runs once per exchange, so it only stores references.
+ */
+export interface ExchangeHeaders {
+  keep(id: string, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void;
 }
 
 /**

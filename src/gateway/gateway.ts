@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RouteConfig } from '../config/types.js';
-import type { ExchangeCapture, FaultDecider, InstanceAddress, InstanceResolver } from '../core/contracts.js';
+import type { ExchangeCapture, ExchangeHeaders, FaultDecider, InstanceAddress, InstanceResolver } from '../core/contracts.js';
 import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { TraceparentSource } from '../net/traceparent.js';
 import type { DevmodeEvent } from '../core/events/index.js';
@@ -42,6 +42,8 @@ export interface GatewayOptions {
   faults?: FaultDecider;
   /** body capture on demand (caller 'gateway') */
   capture?: ExchangeCapture;
+  /** where each call's headers are left (by reference) for a view to ask for */
+  headers?: ExchangeHeaders;
 }
 
 /** One try at a target; `previous` is the failed retryable try before it, if any. */
@@ -172,6 +174,7 @@ export class Gateway {
     let tap: { finish(status: number): void } | undefined;
     const exchange = (service: string, instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, fault?: string) => {
       tap?.finish(status);
+      this.#options.headers?.keep(id, req, res);
       this.#report({ id, service, instance, method, path: url ?? req.url ?? '/', started, traceparent, status, requestBytes, responseBytes, error, fault });
     };
     const answer = (service: string, error: GatewayError) => {

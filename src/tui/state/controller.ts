@@ -4,7 +4,7 @@
  * on demand (memoised: the same snapshot, UI state and size give the same frame object).
  * The App component only asks it for a frame on its tick and draws it.
  */
-import type { FaultRuleInput, SystemControl } from '../../core/contracts.js';
+import type { CallHeadersView, FaultRuleInput, SystemControl } from '../../core/contracts.js';
 import type { Store, StoreSnapshot } from '../../core/store/index.js';
 import type { CallLinks, CapturedCall } from '../derive/call-detail.js';
 import { FrameDeriver, type Frame } from '../derive/frame.js';
@@ -39,6 +39,8 @@ export interface TuiControllerOptions {
 
 const NOTICE_MS = 6000;
 const TAIL_RECORDS = 12;
+/** calls whose headers were read are remembered up to this many (then forgotten, read again if selected) */
+const HEADERS_KEPT = 200;
 
 export class TuiController {
   readonly store: Store;
@@ -53,6 +55,9 @@ export class TuiController {
   #cache: { key: string; frame: Frame } | null = null;
   #captured: Map<string, CapturedCall> | null = null;
   #captureEdges: { caller: string; callee: string }[] = [];
+  /** headers read for selected calls, by call id (null: devmode no longer keeps them) */
+  readonly #headers = new Map<string, CallHeadersView | null>();
+  #headersReading: string | null = null;
   #tailTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -114,6 +119,8 @@ export class TuiController {
       for (const input of chars) handleKey(this, { input });
     } else handleKey(this, k);
     this.changed();
+    // a call selected (or another one): its headers are read at once, not at the next second
+    if (this.ui.view === 'traffic' && this.ui.traffic.detail) void this.refreshHeaders().catch(() => {});
   }
 
   quit(): void {
@@ -275,14 +282,18 @@ export class TuiController {
     const call = this.ui.view === 'traffic' && this.ui.traffic.detail ? this.selectedCall() : null;
     const capturing = call !== null && this.#captureEdges.some((e) => (e.caller === '*' || e.caller === call.caller.service) && (e.callee === '*' || e.callee === call.callee.service));
     void s;
-    return { messages: this.#traces.messages(), captured: !call || !capturing ? undefined : (this.#captured?.get(call.id) ?? null) };
+    return {
+      messages: this.#traces.messages(),
+      captured: !call || !capturing ? undefined : (this.#captured?.get(call.id) ?? null),
+      headers: call ? this.#headers.get(call.id) : undefined,
+    };
   }
 
   async refreshAsync(): Promise<void> {
     if (this.#closed) return;
     try {
       if (this.ui.view === 'topics') await this.refreshTail();
-      if (this.ui.view === 'traffic' && this.ui.traffic.detail) await this.refreshCaptured();
+      if (this.ui.view === 'traffic' && this.ui.traffic.detail) await Promise.all([this.refreshHeaders(), this.refreshCaptured()]);
     } catch {
       // shown where it matters (the tail keeps its error); a failed read is tried again next second
     }
@@ -299,6 +310,21 @@ export class TuiController {
       this.ui.topics.tail = { topic: topic.name, records: [], error: (error as Error).message };
     }
     this.changed();
+  }
+
+  /** Reads the selected call's headers once (they do not change); a failed read is tried again on the next refresh. */
+  async refreshHeaders(): Promise<void> {
+    const call = this.selectedCall();
+    if (!call || this.#headers.has(call.id) || this.#headersReading === call.id) return;
+    this.#headersReading = call.id;
+    try {
+      const headers = await this.control.callHeaders(call.id);
+      if (this.#headers.size >= HEADERS_KEPT) this.#headers.clear();
+      this.#headers.set(call.id, headers);
+      this.changed();
+    } finally {
+      if (this.#headersReading === call.id) this.#headersReading = null;
+    }
   }
 
   async refreshCaptured(): Promise<void> {

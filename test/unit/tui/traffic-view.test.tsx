@@ -7,7 +7,7 @@ const series = { bucketMs: 60_000, requests: [1, 3, 8, 2, 0, 5], errors: [0, 0, 
 const draft: SnapshotDraft = {
   services: [{ name: 'order' }, { name: 'user' }],
   tap: [
-    { path: '/api/orders', method: 'POST', status: 201, durationMs: 3.2, traceId: 'aaaa', ts: T - 3000 },
+    { id: 'gw-1', path: '/api/orders', method: 'POST', status: 201, durationMs: 3.2, traceId: 'aaaa', ts: T - 3000 },
     { path: '/internal/users/ada', caller: { service: 'order', instance: 0 }, callee: { service: 'user', instance: 1 }, status: 200, durationMs: 1.1, traceId: 'aaaa', ts: T - 2990 },
     { path: '/api/users/bob', callee: { service: 'user', instance: 0 }, status: 404, durationMs: 0.8, ts: T - 2000 },
     { path: '/api/orders/9', status: 503, durationMs: 0.3, error: "fault 'rule-1' answered 503", fault: 'rule-1: status 503', ts: T - 1000 },
@@ -70,6 +70,27 @@ describe('Traffic view', () => {
     expect(tui.control.named('captureOn')).toEqual([['captureOn', { caller: 'gateway', callee: 'order' }]]);
     await tui.press('f', 'a');
     expect(tui.control.named('setFault')).toEqual([['setFault', { caller: 'gateway', callee: 'order', abort: true }]]);
+  });
+
+  it('a selected call shows its request and response headers (redacted by devmode), capture or not; read once, on selection', async () => {
+    const tui = await renderTui(new StaticStore(draft), { columns: 120, rows: 40 });
+    tui.control.headers.set('gw-1', {
+      id: 'gw-1',
+      request: [['Host', '127.0.0.1:9000'], ['Authorization', '[redacted]'], ['Content-Type', 'application/json']],
+      response: { statusLine: 'HTTP/1.1 201 Created', headers: [['content-type', 'application/json'], ['set-cookie', '[redacted]']] },
+    });
+    await tui.press('3', KEY.up, KEY.up, KEY.up, KEY.enter);
+    const s = await tui.until('response HTTP/1.1 201 Created');
+    expect(s).toMatch(/request headers\n\s+Host: 127\.0\.0\.1:9000\n\s+Authorization: \[redacted\]\n\s+Content-Type: application\/json/);
+    expect(s).toMatch(/content-type: application\/json\n\s+set-cookie: \[redacted\]/);
+    expect(s).toContain('bodies: not captured (c: capture this edge)');
+    expect(tui.control.named('callHeaders')).toEqual([['callHeaders', 'gw-1']]);
+    // another call: its own headers; one devmode no longer keeps says so
+    await tui.press(KEY.down);
+    await tui.until('headers: no longer kept');
+    await tui.press(KEY.up);
+    await tui.until('response HTTP/1.1 201 Created');
+    expect(tui.control.named('callHeaders').filter((c) => c[1] === 'gw-1')).toHaveLength(1);
   });
 
   it('a failed call shows devmode\'s answer and the fault', async () => {
