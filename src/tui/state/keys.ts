@@ -174,14 +174,23 @@ function trafficKey(c: TuiController, k: KeyPress): void {
   }
   if (k.return) {
     ui.detail = !ui.detail;
+    ui.detailTop = 0;
     if (ui.detail) void c.refreshCaptured().catch(() => undefined);
+    return;
+  }
+  // with a call open, the pages scroll its detail (headers, bodies, log lines) and ↑↓ still select
+  if (ui.detail && (k.pageUp || k.pageDown)) {
+    ui.detailTop = Math.max(0, ui.detailTop + (k.pageDown ? 10 : -10));
     return;
   }
   const tap = filteredTap(s, ui);
   if (tap.length === 0) return;
   const at = selectedIndex(tap, ui.selectedSeq);
   const next = moved(k, at, tap.length);
-  if (next !== at) ui.selectedSeq = next === tap.length - 1 && !ui.paused && !ui.detail ? null : tap[next]!.seq;
+  if (next !== at) {
+    ui.selectedSeq = next === tap.length - 1 && !ui.paused && !ui.detail ? null : tap[next]!.seq;
+    ui.detailTop = 0;
+  }
 }
 
 function topicsKey(c: TuiController, k: KeyPress): void {

@@ -93,6 +93,23 @@ describe('Traffic view', () => {
     expect(tui.control.named('callHeaders').filter((c) => c[1] === 'gw-1')).toHaveLength(1);
   });
 
+  it('at 80x24 a long detail scrolls with PgDn/PgUp, saying what is below and above', async () => {
+    const tui = await renderTui(new StaticStore(draft));
+    const many: [string, string][] = Array.from({ length: 20 }, (_, i) => [`x-header-${i}`, `value ${i}`]);
+    tui.control.headers.set('gw-1', { id: 'gw-1', request: many, response: { statusLine: 'HTTP/1.1 201 Created', headers: [['content-type', 'application/json']] } });
+    await tui.press('3', KEY.up, KEY.up, KEY.up, KEY.enter);
+    let s = await tui.until('x-header-0: value 0');
+    expect(s).toMatch(/↓ \d+ more lines \(PgDn\); v: all of it in \$PAGER/);
+    expect(s).not.toContain('response HTTP/1.1 201 Created');
+    await tui.press(KEY.pageDown, KEY.pageDown);
+    s = await tui.until('response HTTP/1.1 201 Created');
+    expect(s).toMatch(/↑ \d+ above \(PgUp\)/);
+    expect(s).not.toContain('x-header-0:');
+    expect(s).toMatch(/POST\s+\/api\/orders\s+201/); // the selection stays
+    await tui.press(KEY.pageUp, KEY.pageUp);
+    await tui.until('x-header-0: value 0');
+  });
+
   it('a failed call shows devmode\'s answer and the fault', async () => {
     const tui = await renderTui(new StaticStore(draft));
     await tui.press('3', KEY.enter);

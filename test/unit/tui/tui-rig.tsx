@@ -9,7 +9,7 @@ import type { Store } from '../../../src/core/store/index.js';
 import { App } from '../../../src/tui/components/App.js';
 import { TuiController } from '../../../src/tui/state/controller.js';
 
-export const KEY = { up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', left: '\u001B[D', enter: '\r', esc: '\u001B', backspace: '\u007F', pageUp: '\u001B[5~', end: '\u001B[F', tab: '\t' } as const;
+export const KEY = { up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', left: '\u001B[D', enter: '\r', esc: '\u001B', backspace: '\u007F', pageUp: '\u001B[5~', pageDown: '\u001B[6~', end: '\u001B[F', tab: '\t' } as const;
 
 /** A SystemControl that records calls; `fail` makes the next call reject as a real one does. */
 export class RecordingControl implements SystemControl {
