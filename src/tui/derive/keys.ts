@@ -14,5 +14,6 @@ export const GLOBAL_KEYS: readonly (readonly [string, string])[] = [
   ['s', 'plain output, and back'],
   ['v', 'view in $PAGER'],
   ['?', 'help'],
+  ['Ctrl-L', 'redraw the screen'],
   ['q Ctrl-C', 'quit'],
 ];

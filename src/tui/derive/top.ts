@@ -18,9 +18,10 @@ export function topRows(s: StoreSnapshot, sel: number, width: number, height: nu
       seg(fit(name, nameWidth) + ' '),
       seg(right(rate(x.ratePerSec), 6) + ' '),
       seg(right(String(x.errors), 5) + ' ', { color: x.errors > 0 ? 'red' : 'gray' }),
-      seg(right(latency(x.p50), 7) + ' '),
-      seg(right(latency(x.p95), 7) + ' '),
-      seg(right(latency(x.p99), 7) + '  ', { color: x.p99 > 500 ? 'yellow' : undefined }),
+      // no call in the window: no latency to tell (not 0 ms)
+      seg(right(x.requests > 0 ? latency(x.p50) : '-', 7) + ' '),
+      seg(right(x.requests > 0 ? latency(x.p95) : '-', 7) + ' '),
+      seg(right(x.requests > 0 ? latency(x.p99) : '-', 7) + '  ', { color: x.p99 > 500 ? 'yellow' : undefined }),
       ...(spark > 0 ? [seg(sparkline(x.series.requests, spark), { color: x.errors > 0 ? 'red' : 'cyan' })] : []),
     ];
     return index === sel ? selected(row) : row;

@@ -30,6 +30,8 @@ export interface TuiControllerOptions {
   pager?: (text: string) => Promise<void>;
   /** plain streaming until the user comes back; resolves 'quit' when they asked to quit from there */
   plainStream?: () => Promise<'back' | 'quit'>;
+  /** clears the terminal and draws the whole frame again (Ctrl-L: something else wrote on the screen) */
+  redraw?: () => void;
   now?: () => number;
   /** false when the terminal must get no colours (NO_COLOR); default true */
   color?: boolean;
@@ -125,6 +127,10 @@ export class TuiController {
 
   quit(): void {
     this.#host?.exit();
+  }
+
+  redraw(): void {
+    this.#options.redraw?.();
   }
 
   /** The Logs view's entries as shown now (scrolling moves through them). */

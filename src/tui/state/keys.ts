@@ -14,6 +14,7 @@ import { STATUS_CLASSES, TRAFFIC_MODES, VIEWS } from './ui-state.js';
 export function handleKey(c: TuiController, k: KeyPress): void {
   const ui = c.ui;
   if (k.ctrl && k.input === 'c') return c.quit();
+  if (k.ctrl && k.input === 'l') return c.redraw();
   if (ui.prompt) return promptKey(c, k);
   if (ui.help) {
     ui.help = false;

@@ -8,7 +8,7 @@ const draft: SnapshotDraft = {
   broker: {
     topics: [
       { name: 'orders', partitions: [{ partition: 0, logStartOffset: 0, highWatermark: 12, sizeBytes: 900 }, { partition: 1, logStartOffset: 0, highWatermark: 8, sizeBytes: 500 }], messagesPerSec: 3.5, bytesPerSec: 2048 },
-      { name: 'audit', partitions: [{ partition: 0, logStartOffset: 0, highWatermark: 0, sizeBytes: 0 }], messagesPerSec: 0, bytesPerSec: 0 },
+      { name: 'audit', partitions: [{ partition: 0, logStartOffset: 0, highWatermark: 0, sizeBytes: 0 }], messagesPerSec: 0.2, bytesPerSec: 14.42972 },
     ],
     groups: [{ groupId: 'user-service', state: 'Stable', generation: 3, protocol: 'range', members: [], offsets: [], services: ['user'], lag: 4 }],
   },
@@ -25,6 +25,7 @@ describe('Topics view', () => {
     await tui.press('4');
     let s = await tui.until('p0 @11');
     expect(s).toMatch(/orders\s+2 0:12 1:8\s+3\.5\s+2\.0K/);
+    expect(s).toMatch(/audit\s+1 0:0\s+0\.2\s+14B/); // a rate in bytes is rounded
     expect(s).toMatch(/user-service\s+Stable\s+0\s+4\s+user/);
     expect(s).toContain('key=ada traceparent=00-abc-def-01');
     expect(s).toContain('{"id":"o-1","userId":"ada"}');
