@@ -25,8 +25,10 @@ export function headerRows(s: StoreSnapshot, width: number, attached = true, now
   const allReady = h.total > 0 && h.ready === h.total;
   const second: Row = lost
     ? [
-        seg(` ✖ ${attached ? `disconnected from ${r.adminUrl}` : 'devmode is not answering'} for ${duration(now - r.since)} (${r.error ?? 'no answer'}); retrying`, { color: 'red', bold: true }),
+        seg(` ✖ ${attached ? r.adminUrl : 'devmode'} not answering for ${duration(now - r.since)}; retrying`, { color: 'red', bold: true }),
         seg(`  last seen: ${h.ready}/${h.total} ready`, { color: 'gray' }),
+        // the reason last: a narrow terminal cuts it first
+        seg(`  (${r.error ?? 'no answer'})`, { color: 'red' }),
       ]
     : [
         seg(' '),
