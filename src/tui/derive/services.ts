@@ -1,5 +1,5 @@
 import type { InstanceView, ServiceView, StoreSnapshot } from '../../core/store/index.js';
-import { bytes, duration, fit, right } from '../text/format.js';
+import { bytes, duration, fit, latency, right } from '../text/format.js';
 import { exactly, seg, selected, type Row } from '../text/row.js';
 import { lookOf } from '../text/state-style.js';
 import { safeLine } from '../text/sanitize.js';
@@ -38,7 +38,7 @@ function instanceRow({ service, instance: i }: ServiceRow, now: number, width: n
   const look = lookOf(service, i);
   const name = service.instances.length > 1 ? i.key : service.name;
   const reload = service.lastReload;
-  const reloadText = !reload ? '-' : reload.outcome === 'running' ? 'now' : `${duration(now - reload.startedAt)} ago${reload.outcome === 'finished' && reload.ms !== null ? ` ${Math.round(reload.ms)}ms` : reload.outcome === 'finished' ? '' : ' ✖'}`;
+  const reloadText = !reload ? '-' : reload.outcome === 'running' ? 'now' : `${duration(now - reload.startedAt)} ago${reload.outcome === 'finished' && reload.ms !== null ? ` ${latency(reload.ms)}` : reload.outcome === 'finished' ? '' : ' ✖'}`;
   const row: Row = [
     seg('  '),
     seg(fit(name, 12) + ' ', { color: 'white', bold: true }),
