@@ -15,8 +15,14 @@ const draft: SnapshotDraft = {
   logs: [{ service: 'order', text: 'placing order for ada', ts: T - 2995 }, { service: 'user', text: 'much later', ts: T + 60_000 }],
   traffic: {
     windowSec: 60,
-    edges: [{ caller: 'gateway', callee: 'order', requests: 120, ratePerSec: 2, errors: 1, errorRate: 0.01, p50: 2.5, p95: 9, p99: 31, series }],
-    routes: [{ caller: 'gateway', callee: 'order', method: 'POST', route: '/api/orders', requests: 100, ratePerSec: 1.7, errors: 0, errorRate: 0, p50: 2, p95: 8, p99: 20, series }],
+    edges: [
+      { caller: 'gateway', callee: 'order', requests: 120, ratePerSec: 2, errors: 1, errorRate: 0.01, p50: 2.5, p95: 9, p99: 31, series },
+      { caller: 'order', callee: 'user', requests: 0, ratePerSec: 0, errors: 0, errorRate: 0, p50: 0, p95: 0, p99: 0, series },
+    ],
+    routes: [
+      { caller: 'gateway', callee: 'order', method: 'POST', route: '/api/orders', requests: 100, ratePerSec: 1.7, errors: 0, errorRate: 0, p50: 2, p95: 8, p99: 20, series },
+      { caller: 'shipping', callee: 'user', method: 'WS', route: '/internal/shipments/stream', requests: 1, ratePerSec: 0.1, errors: 0, errorRate: 0, p50: 0, p95: 0, p99: 0, series },
+    ],
   },
   topology: { observed: [{ from: 'gateway', to: 'order', kind: 'http' }, { from: 'order', to: 'user', kind: 'http' }, { from: 'order', to: 'orders', kind: 'produce' }], undeclared: [{ from: 'order', to: 'user' }], unused: [{ from: 'shipping', to: 'user' }] },
 };
@@ -124,6 +130,9 @@ describe('Traffic view', () => {
     let s = await tui.until('EDGES');
     expect(s).toMatch(/gateway -> order\s+2\.0\s+1\s+2\.5ms\s+9\.0ms\s+31ms\s+▁▃█▂ ▅/);
     expect(s).toMatch(/POST order\/api\/orders\s+1\.7\s+0\s+2\.0ms/);
+    // no latency to tell: none in the window, or a WebSocket (not 0 ms)
+    expect(s).toMatch(/order -> user\s+0\s+0\s+-\s+-\s+-/);
+    expect(s).toMatch(/WS user\/internal\/shipments\/stream\s+0\.1\s+0\s+-\s+-\s+-/);
     await tui.press('m');
     s = await tui.until('OBSERVED');
     expect(s).toMatch(/order -> user\s+http\s+not in depends_on/);
