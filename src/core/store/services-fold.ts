@@ -58,6 +58,8 @@ export class ServicesFold {
         if (!r) return false;
         // 'starting' again (with why: a failing readiness check) is the same start, not a restart
         const again = event.state === 'starting' && r.state === 'starting';
+        // a swap (reload) announces its new process ready at once: another pid is another uptime
+        const newProcess = event.pid !== undefined && event.pid !== r.pid;
         r.state = event.state;
         r.since = event.ts;
         if (event.pid !== undefined) r.pid = event.pid;
@@ -69,7 +71,8 @@ export class ServicesFold {
           if (!again) r.starts++;
           r.upSince = null;
         } else if (event.state === 'ready') {
-          r.upSince ??= event.ts;
+          if (newProcess) r.upSince = event.ts;
+          else r.upSince ??= event.ts;
           if (event.readyInMs !== undefined) r.readyInMs = event.readyInMs;
         } else r.upSince = null;
         if (event.state === 'exited' || event.state === 'stopped') {

@@ -62,6 +62,17 @@ describe('Services view: each state from the events devmode publishes', () => {
     expect(lookName(service, service.instances[0]!)).toBe(look);
   });
 
+  it('a reload by swap: the new process (another pid) is up since it took over, not since the old one started', () => {
+    const bus = new Bus();
+    const store = new EventStore({ bus, name: 'shop', pollMs: 0, declared: [{ name: 'api', kind: 'managed', instances: 1 }], now: () => T });
+    stores.push(store);
+    bus.publish({ ...SPAWNED, ts: T - 60_000 });
+    bus.publish({ ...READY, ts: T - 59_000 });
+    bus.publish(state('ready', { pid: 4243, readyInMs: 90, ts: T - 1000 }));
+    const i = store.getSnapshot().services[0]!.instances[0]!;
+    expect(i).toMatchObject({ pid: 4243, upSince: T - 1000, restarts: 0 });
+  });
+
   it('a failing readiness check while starting is not counted as a restart', () => {
     const s = storeAfter([SPAWNED, state('starting', { pid: 4242, detail: 'readiness: GET /health answered 503' }), state('starting', { pid: 4242, detail: 'readiness: GET /health no answer within 1000 ms' }), READY]).getSnapshot();
     expect(s.services[0]!.instances[0]!.restarts).toBe(0);
