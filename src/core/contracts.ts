@@ -140,7 +140,7 @@ export interface CallHeadersView {
   id: string;
   /** as the caller sent them to devmode */
   request: [string, string][];
-  /** as devmode answered the caller; null when no answer was written */
+  /** as the caller got the answer; null when no head was kept (none was written, or devmode answered itself on the lean path) */
   response: { statusLine: string; headers: [string, string][] } | null;
 }
 
@@ -301,7 +301,10 @@ export interface FaultDecider {
  * implements it): `keep` runs once per exchange, so it only stores references.
  */
 export interface ExchangeHeaders {
+  /** a call node:http served: the request's rawHeaders, the response head it wrote */
   keep(id: string, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void;
+  /** a call the lean path served: the request's header lines ("Name: value"), the answer's head as relayed (undefined: devmode's own answer, or none) */
+  keepLines(id: string, requestLines: readonly string[], responseHead: string | undefined): void;
 }
 
 /**

@@ -228,8 +228,10 @@ export class Gateway {
     const traceparent = this.#traces.next(head.traceparent);
     const id = `gw-${++this.#nextId}`;
     const service = match.route.service;
-    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) =>
+    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, answerHead?: string) => {
+      this.#options.headers?.keepLines(id, head.lines, answerHead);
       this.#report({ id, service, instance, method: head.method, path: head.target, started, traceparent, status, requestBytes, responseBytes, error, fault: undefined });
+    };
     const answer = (error: GatewayError) => report(null, error.status, 0, answerError(client, head.method, head.accept, error), error.body.error);
     // As node:http's path adds them (net/proxy/headers.ts): X-Forwarded-* (none came), then traceparent.
     const send = {
@@ -239,7 +241,7 @@ export class Gateway {
     const outcome = await this.#withInstance<ForwardResult>(service, client.socket, (target) => leanForward(this.#proxy.lean, client, request, target, send));
     if (!('result' in outcome)) return answer(outcome);
     const { result, target } = outcome;
-    if (result.kind === 'response') report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined);
+    if (result.kind === 'response') report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined, result.head);
     else answer(serviceDown(service, `instance ${target.instance} at ${target.host}:${target.port}: ${result.code ?? result.error.message}`));
   }
 

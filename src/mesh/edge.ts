@@ -326,11 +326,13 @@ export class MeshEdge {
     const traceparent = this.#traces.next(request.head.traceparent);
     const send = { headers: `traceparent: ${traceparent}\r\n` };
     const outcome = await withRetry<ForwardResult>(this.#pick(this.#signalFor(client.socket)), (target) => leanForward(o.proxy.lean, client, request, target, send));
-    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) =>
+    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, answerHead?: string) => {
+      o.headers?.keepLines(id, request.head.lines, answerHead);
       this.#report({ id, caller, instance, method, path, started, traceparent, status, requestBytes, responseBytes, error, fault: undefined });
+    };
     if ('result' in outcome) {
       const { result, target } = outcome;
-      if (result.kind === 'response') return report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined);
+      if (result.kind === 'response') return report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined, result.head);
       const why = `instance ${target.instance} at ${target.host}:${target.port}: ${result.code ?? result.error.message}`;
       return report(target.instance, 502, request.body.length, client.answerJson(502, { error: `service '${o.callee}' is unavailable`, service: o.callee, reason: why }), why);
     }

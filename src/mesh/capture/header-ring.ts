@@ -5,18 +5,23 @@ import { redactRawHeaders } from '../redact.js';
 /** Calls whose headers are kept (about the Store's tap). */
 const DEFAULT_CAPACITY = 2000;
 
+/** How a kept request's headers are laid out: node's rawHeaders (name, value, ...) or the lean path's lines ("Name: value"). */
+const PAIRS = 0;
+const LINES = 1;
+
 /**
- * The headers of the last calls through the gateway and the mesh, kept by reference: the
- * request's `rawHeaders` (the array node already made) and the response head devmode wrote
- * (`_header`, the string node already serialised), so keeping one costs three slot writes,
- * no copy and no parsing. They are parsed and redacted only when a view asks for one call
- * (a call selected in the TUI: `GET /calls/:id`). The ring holds no request or response
- * object, only those two values.
+ * The headers of the last calls through the gateway and the mesh, kept by reference to
+ * what was made anyway: node:http's request `rawHeaders` and the response head it
+ * serialised (`_header`), or the lean path's request header lines and the answer's head as
+ * it read it. Keeping one costs a few slot writes, no copy and no parsing; they are parsed
+ * and redacted only when a view asks for one call (a call selected in the TUI:
+ * `GET /calls/:id`). The ring holds no request, response or socket, only those values.
  */
 export class HeaderRing implements ExchangeHeaders {
   readonly #capacity: number;
   readonly #ids: (string | undefined)[];
   readonly #requests: (readonly string[] | undefined)[];
+  readonly #layouts: Uint8Array;
   readonly #responses: (string | null | undefined)[];
   #next = 0;
 
@@ -24,16 +29,17 @@ export class HeaderRing implements ExchangeHeaders {
     this.#capacity = capacity;
     this.#ids = new Array<string | undefined>(capacity);
     this.#requests = new Array<readonly string[] | undefined>(capacity);
+    this.#layouts = new Uint8Array(capacity);
     this.#responses = new Array<string | null | undefined>(capacity);
   }
 
   keep(id: string, req: IncomingMessage, res: ServerResponse): void {
-    const i = this.#next;
-    this.#ids[i] = id;
-    this.#requests[i] = req.rawHeaders;
     // the head as sent: null when no answer was written (aborted, the client went away)
-    this.#responses[i] = (res as { _header?: string | null })._header || null;
-    this.#next = i + 1 === this.#capacity ? 0 : i + 1;
+    this.#put(id, req.rawHeaders, PAIRS, (res as { _header?: string | null })._header || null);
+  }
+
+  keepLines(id: string, requestLines: readonly string[], responseHead: string | undefined): void {
+    this.#put(id, requestLines, LINES, responseHead ?? null);
   }
 
   /** One call's headers, redacted as everything devmode shows of traffic; null once it fell out of the ring. */
@@ -43,9 +49,19 @@ export class HeaderRing implements ExchangeHeaders {
       const at = this.#ids[i];
       if (at === undefined) return null;
       if (at !== id) continue;
-      return { id, request: pairs(redactRawHeaders(this.#requests[i] ?? [])), response: responseHead(this.#responses[i] ?? null) };
+      const request = this.#requests[i] ?? [];
+      return { id, request: pairs(redactRawHeaders(this.#layouts[i] === LINES ? fromLines(request) : request)), response: responseHead(this.#responses[i] ?? null) };
     }
     return null;
+  }
+
+  #put(id: string, request: readonly string[], layout: number, response: string | null): void {
+    const i = this.#next;
+    this.#ids[i] = id;
+    this.#requests[i] = request;
+    this.#layouts[i] = layout;
+    this.#responses[i] = response;
+    this.#next = i + 1 === this.#capacity ? 0 : i + 1;
   }
 }
 
@@ -55,14 +71,19 @@ function pairs(raw: readonly string[]): [string, string][] {
   return out;
 }
 
-/** "HTTP/1.1 200 OK\r\nname: value\r\n...\r\n\r\n" as a status line and redacted pairs. */
-function responseHead(head: string | null): CallHeadersView['response'] {
-  if (head === null) return null;
-  const lines = head.split('\r\n').filter((l) => l !== '');
+/** "Name: value" lines as a raw list (name, value, ...). */
+function fromLines(lines: readonly string[]): string[] {
   const raw: string[] = [];
-  for (const line of lines.slice(1)) {
+  for (const line of lines) {
     const colon = line.indexOf(':');
     if (colon > 0) raw.push(line.slice(0, colon), line.slice(colon + 1).trim());
   }
-  return { statusLine: lines[0] ?? '', headers: pairs(redactRawHeaders(raw)) };
+  return raw;
+}
+
+/** "HTTP/1.1 200 OK\r\nname: value\r\n..." as a status line and redacted pairs. */
+function responseHead(head: string | null): CallHeadersView['response'] {
+  if (head === null) return null;
+  const lines = head.split('\r\n').filter((l) => l !== '');
+  return { statusLine: lines[0] ?? '', headers: pairs(redactRawHeaders(fromLines(lines.slice(1)))) };
 }

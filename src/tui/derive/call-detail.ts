@@ -55,7 +55,7 @@ export function callDetail(s: StoreSnapshot, t: TapEntry, links: CallLinks, widt
     if (h.response) {
       rows.push([seg('  response ', { bold: true }), seg(safeLine(h.response.statusLine, width - 12), { bold: true })]);
       for (const [k, v] of h.response.headers) rows.push(header(k, v));
-    } else rows.push([seg('  response: none was sent', { color: 'gray' })]);
+    } else rows.push([seg('  response headers: none kept (no answer was sent, or devmode answered itself)', { color: 'gray' })]);
   }
   if (links.captured === undefined) rows.push([seg('  bodies: not captured (c: capture this edge)', { color: 'gray' })]);
   else if (links.captured === null) rows.push([seg('  bodies: capture is on; this call was not captured', { color: 'gray' })]);

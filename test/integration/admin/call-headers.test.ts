@@ -72,6 +72,25 @@ describe("a call's headers, capture off", () => {
     expect(await h.control.callHeaders('gw-no-such-call')).toBeNull();
   });
 
+  it('the same for a call node:http serves (capture on: the lean path steps aside), bodies captured too', async () => {
+    await h.control.captureOn({ caller: 'gateway', callee: 'front' });
+    try {
+      const res = await fetch(`${h.gatewayUrl}/front/captured`, { headers: { authorization: 'Bearer other-s3cr3t', 'x-request-id': 'req-43' } });
+      expect(res.status).toBe(200);
+      await res.text();
+      const call = await h.store.waitFor((s) => s.tap.items.find((t) => t.path === '/front/captured'), { timeout: 10_000, what: 'the captured call' });
+      const headers = await h.control.callHeaders(call.id);
+      expect(headers?.request).toContainEqual(['authorization', '[redacted]']);
+      expect(headers?.request).toContainEqual(['x-request-id', 'req-43']);
+      expect(headers?.response?.statusLine).toBe('HTTP/1.1 200 OK');
+      expect(JSON.stringify(headers)).not.toContain('other-s3cr3t');
+      const captured = (await h.control.captured()).exchanges as { id: string; responseBody: string }[];
+      expect(captured.find((x) => x.id === call.id)?.responseBody).toBeTruthy();
+    } finally {
+      await h.control.captureOff();
+    }
+  });
+
   it('the admin API: GET /calls/:id, and a 404 that says what is kept', async () => {
     const res = await fetch(`${adminUrl}/calls/${encodeURIComponent(viaGateway.id)}`);
     expect(res.status).toBe(200);
@@ -86,9 +105,10 @@ describe("a call's headers, capture off", () => {
   it('the TUI attached to that devmode: the selected call shows them', async () => {
     await remote.store.waitFor((s) => s.tap.items.some((t) => t.id === viaGateway.id) || null, { timeout: 10_000, what: 'the call in the remote tap' });
     const tui = await renderTui(remote.store, { columns: 120, rows: 40 }, { control: remote.control, now: Date.now });
-    await tui.press('3');
+    await tui.press('3', '/', ...'back/hello', KEY.enter);
+    await tui.until('path:back/hello');
     await tui.until('/front/call/back/hello');
-    // the newest call is selected: the gateway's (it ended after the mesh call it caused)
+    // the newest call of those is selected: the gateway's (the mesh call's path is /hello)
     await tui.press(KEY.enter);
     const s = await tui.until('authorization: [redacted]', 10_000);
     expect(s).toContain('x-request-id: req-42');

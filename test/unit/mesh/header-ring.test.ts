@@ -17,6 +17,18 @@ describe('HeaderRing', () => {
     });
   });
 
+  it("the lean path's: request header lines and the answer's head as read", () => {
+    const ring = new HeaderRing(4);
+    ring.keepLines('m1', ['Host: 127.0.0.1:9000', 'Cookie: a=b', 'X-Trace-Me: yes'], 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Session-Id: s1');
+    ring.keepLines('m2', ['Accept: */*'], undefined);
+    expect(ring.get('m1')).toEqual({
+      id: 'm1',
+      request: [['Host', '127.0.0.1:9000'], ['Cookie', '[redacted]'], ['X-Trace-Me', 'yes']],
+      response: { statusLine: 'HTTP/1.1 200 OK', headers: [['Content-Length', '2'], ['X-Session-Id', '[redacted]']] },
+    });
+    expect(ring.get('m2')).toEqual({ id: 'm2', request: [['Accept', '*/*']], response: null });
+  });
+
   it('a call that got no answer has no response; an unknown or evicted id gives null', () => {
     const ring = new HeaderRing(3);
     ring.keep('c0', req([]), res(null));
