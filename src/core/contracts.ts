@@ -134,6 +134,9 @@ export interface SystemControl {
   callHeaders(id: string): Promise<CallHeadersView | null>;
 }
 
+/** How many of the last calls' headers devmode keeps (about the Store's tap): views say so when one is gone. */
+export const CALL_HEADERS_KEPT = 2000;
+
 /** A call's headers as a view shows them: [name, value] pairs in the order sent, credentials redacted. */
 export interface CallHeadersView {
   /** the exchange's id (the http.exchange event's) */

@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CallHeadersView, ExchangeHeaders } from '../../core/contracts.js';
+import { CALL_HEADERS_KEPT, type CallHeadersView, type ExchangeHeaders } from '../../core/contracts.js';
 import { redactRawHeaders } from '../redact.js';
-
-/** Calls whose headers are kept (about the Store's tap). */
-const DEFAULT_CAPACITY = 2000;
 
 /** How a kept request's headers are laid out: node's rawHeaders (name, value, ...) or the lean path's lines ("Name: value"). */
 const PAIRS = 0;
@@ -25,7 +22,7 @@ export class HeaderRing implements ExchangeHeaders {
   readonly #responses: (string | null | undefined)[];
   #next = 0;
 
-  constructor(capacity = DEFAULT_CAPACITY) {
+  constructor(capacity = CALL_HEADERS_KEPT) {
     this.#capacity = capacity;
     this.#ids = new Array<string | undefined>(capacity);
     this.#requests = new Array<readonly string[] | undefined>(capacity);

@@ -1,4 +1,4 @@
-import type { CallHeadersView } from '../../core/contracts.js';
+import { CALL_HEADERS_KEPT, type CallHeadersView } from '../../core/contracts.js';
 import type { StoreSnapshot, TapEntry } from '../../core/store/index.js';
 import { clock, latency } from '../text/format.js';
 import { seg, type Row } from '../text/row.js';
@@ -48,7 +48,7 @@ export function callDetail(s: StoreSnapshot, t: TapEntry, links: CallLinks, widt
   const h = links.headers;
   const header = (k: string, v: string): Row => [seg(`    ${k}: `, { color: 'gray' }), seg(safeLine(v, Math.max(8, width - k.length - 6)))];
   if (h === undefined) rows.push([seg('  headers: reading…', { color: 'gray' })]);
-  else if (h === null) rows.push([seg('  headers: no longer kept (devmode keeps the last 2000 calls\' headers)', { color: 'gray' })]);
+  else if (h === null) rows.push([seg(`  headers: no longer kept (devmode keeps the last ${CALL_HEADERS_KEPT} calls' headers)`, { color: 'gray' })]);
   else {
     rows.push([seg('  request headers', { bold: true })]);
     for (const [k, v] of h.request) rows.push(header(k, v));
