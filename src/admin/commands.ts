@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultRuleInput, ProduceInput, SystemControl } from '../core/contracts.js';
+import { CALL_HEADERS_KEPT, type FaultRuleInput, type ProduceInput, type SystemControl } from '../core/contracts.js';
 import type { Store } from '../core/store/index.js';
 import { fromControlError } from './control-errors.js';
 import { ENDPOINTS } from './endpoints.js';
@@ -54,6 +54,13 @@ export async function routeCommand(c: CommandRequest): Promise<boolean> {
   }
   if (head === 'capture' && parts.length === 1) {
     await capture(c);
+    return true;
+  }
+  if (head === 'calls' && parts.length === 2) {
+    allow(method, ['GET']);
+    const headers = await call(() => c.control.callHeaders(second ?? ''));
+    if (!headers) throw new AdminHttpError(404, `no call ${second ?? ''} is kept`, `the headers of the last ${CALL_HEADERS_KEPT} calls through the gateway and the mesh are kept; ids are in /events (http.exchange)`);
+    sendJson(c.res, 200, headers);
     return true;
   }
   return false;

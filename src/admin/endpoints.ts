@@ -17,4 +17,5 @@ export const ENDPOINTS: readonly string[] = [
   'GET    /capture                    captured exchanges (bodies, WebSocket frames as events; credentials redacted)',
   'POST   /capture                    capture bodies of calls matching {"caller":..., "callee":...} (absent = any)',
   'DELETE /capture                    stop capturing (?caller=&callee= for one target)',
+  'GET    /calls/:id                  one recent call\'s request and response headers (credentials redacted), capture or not',
 ];

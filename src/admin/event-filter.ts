@@ -82,6 +82,8 @@ export function servicesOf(event: DevmodeEvent): string[] {
     case 'reload.started':
     case 'reload.finished':
     case 'reload.failed':
+    case 'build.started':
+    case 'build.finished':
     case 'build.failed':
       return [event.service];
     case 'http.exchange':

@@ -130,6 +130,21 @@ export interface SystemControl {
   captureOff(target?: { caller?: string; callee?: string }): Promise<void>;
   /** what capture is on for, and the captured exchanges (bounded; credentials redacted) */
   captured(): Promise<CapturedView>;
+  /** one recent call's request and response headers (credentials redacted), capture or not; null once no longer kept */
+  callHeaders(id: string): Promise<CallHeadersView | null>;
+}
+
+/** How many of the last calls' headers devmode keeps (about the Store's tap): views say so when one is gone. */
+export const CALL_HEADERS_KEPT = 2000;
+
+/** A call's headers as a view shows them: [name, value] pairs in the order sent, credentials redacted. */
+export interface CallHeadersView {
+  /** the exchange's id (the http.exchange event's) */
+  id: string;
+  /** as the caller sent them to devmode */
+  request: [string, string][];
+  /** as the caller got the answer; null when no head was kept (none was written, or devmode answered itself on the lean path) */
+  response: { statusLine: string; headers: [string, string][] } | null;
 }
 
 /** The id of the rule brokerDown() sets. */
@@ -282,6 +297,17 @@ export interface FaultDecider {
   decide(caller: string, callee: string, method: string, path: string): FaultDecision | null;
   /** whether any rule may apply to calls from caller to callee (whatever their method and path) */
   touches(caller: string, callee: string): boolean;
+}
+
+/**
+ * Where the gateway and the mesh leave each call's headers (the mesh's HeaderRing
+ * implements it): `keep` runs once per exchange, so it only stores references.
+ */
+export interface ExchangeHeaders {
+  /** a call node:http served: the request's rawHeaders, the response head it wrote */
+  keep(id: string, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void;
+  /** a call the lean path served: the request's header lines ("Name: value"), the answer's head as relayed (undefined: devmode's own answer, or none) */
+  keepLines(id: string, requestLines: readonly string[], responseHead: string | undefined): void;
 }
 
 /**

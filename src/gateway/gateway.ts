@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RouteConfig } from '../config/types.js';
-import type { ExchangeCapture, FaultDecider, InstanceAddress, InstanceResolver } from '../core/contracts.js';
+import type { ExchangeCapture, ExchangeHeaders, FaultDecider, InstanceAddress, InstanceResolver } from '../core/contracts.js';
 import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { TraceparentSource } from '../net/traceparent.js';
 import type { DevmodeEvent } from '../core/events/index.js';
@@ -42,6 +42,8 @@ export interface GatewayOptions {
   faults?: FaultDecider;
   /** body capture on demand (caller 'gateway') */
   capture?: ExchangeCapture;
+  /** where each call's headers are left (by reference) for a view to ask for */
+  headers?: ExchangeHeaders;
 }
 
 /** One try at a target; `previous` is the failed retryable try before it, if any. */
@@ -172,6 +174,7 @@ export class Gateway {
     let tap: { finish(status: number): void } | undefined;
     const exchange = (service: string, instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, fault?: string) => {
       tap?.finish(status);
+      this.#options.headers?.keep(id, req, res);
       this.#report({ id, service, instance, method, path: url ?? req.url ?? '/', started, traceparent, status, requestBytes, responseBytes, error, fault });
     };
     const answer = (service: string, error: GatewayError) => {
@@ -225,8 +228,10 @@ export class Gateway {
     const traceparent = this.#traces.next(head.traceparent);
     const id = `gw-${++this.#nextId}`;
     const service = match.route.service;
-    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) =>
+    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, answerHead?: string) => {
+      this.#options.headers?.keepLines(id, head.lines, answerHead);
       this.#report({ id, service, instance, method: head.method, path: head.target, started, traceparent, status, requestBytes, responseBytes, error, fault: undefined });
+    };
     const answer = (error: GatewayError) => report(null, error.status, 0, answerError(client, head.method, head.accept, error), error.body.error);
     // As node:http's path adds them (net/proxy/headers.ts): X-Forwarded-* (none came), then traceparent.
     const send = {
@@ -236,7 +241,7 @@ export class Gateway {
     const outcome = await this.#withInstance<ForwardResult>(service, client.socket, (target) => leanForward(this.#proxy.lean, client, request, target, send));
     if (!('result' in outcome)) return answer(outcome);
     const { result, target } = outcome;
-    if (result.kind === 'response') report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined);
+    if (result.kind === 'response') report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined, result.head);
     else answer(serviceDown(service, `instance ${target.instance} at ${target.host}:${target.port}: ${result.code ?? result.error.message}`));
   }
 

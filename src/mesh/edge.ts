@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import type { FaultDecider, FaultDecision, InstanceResolver } from '../core/contracts.js';
+import type { ExchangeHeaders, FaultDecider, FaultDecision, InstanceResolver } from '../core/contracts.js';
 import type { DevmodeEvent, Endpoint } from '../core/events/index.js';
 import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
 import { HttpListener } from '../net/http-server.js';
@@ -50,6 +50,8 @@ export interface MeshEdgeOptions {
   faults?: EdgeFaults;
   /** body capture, when switched on for this edge */
   capture?: BodyCapture;
+  /** where each call's headers are left (by reference) for a view to ask for */
+  headers?: ExchangeHeaders;
 }
 
 /** Keep-alive connections from callers close after this long idle (node:http's setting before). */
@@ -295,6 +297,7 @@ export class MeshEdge {
     const traceparent = this.#traces.next(req.headers.traceparent);
     const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) => {
       tap?.finish(status);
+      o.headers?.keep(id, req, res);
       this.#report({ id, caller, instance, method, path, started, traceparent, status, requestBytes, responseBytes, error, fault: decision?.label });
     };
     if (decision) {
@@ -323,11 +326,13 @@ export class MeshEdge {
     const traceparent = this.#traces.next(request.head.traceparent);
     const send = { headers: `traceparent: ${traceparent}\r\n` };
     const outcome = await withRetry<ForwardResult>(this.#pick(this.#signalFor(client.socket)), (target) => leanForward(o.proxy.lean, client, request, target, send));
-    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) =>
+    const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, answerHead?: string) => {
+      o.headers?.keepLines(id, request.head.lines, answerHead);
       this.#report({ id, caller, instance, method, path, started, traceparent, status, requestBytes, responseBytes, error, fault: undefined });
+    };
     if ('result' in outcome) {
       const { result, target } = outcome;
-      if (result.kind === 'response') return report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined);
+      if (result.kind === 'response') return report(target.instance, result.status, result.requestBytes, result.responseBytes, result.aborted ? 'aborted' : undefined, result.head);
       const why = `instance ${target.instance} at ${target.host}:${target.port}: ${result.code ?? result.error.message}`;
       return report(target.instance, 502, request.body.length, client.answerJson(502, { error: `service '${o.callee}' is unavailable`, service: o.callee, reason: why }), why);
     }

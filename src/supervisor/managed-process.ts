@@ -236,6 +236,10 @@ export class ManagedProcess {
         return () => this.#lineListeners.delete(listener);
       },
       signal: this.#abortProbe.signal,
+      // still starting, but it answers that it is not ready: views show it unhealthy, with why
+      onFailing: (why) => {
+        if (this.#state.id === 'starting') this.#publishState('starting', { detail: why });
+      },
     }).then(
       () => this.#onReady(),
       (error: unknown) => {

@@ -1,4 +1,4 @@
-import { BROKER_DOWN_RULE, type CapturedView, type FaultRuleInput, type FaultRuleView, type ProduceInput, type RecordView, type SystemControl } from '../core/contracts.js';
+import { BROKER_DOWN_RULE, type CallHeadersView, type CapturedView, type FaultRuleInput, type FaultRuleView, type ProduceInput, type RecordView, type SystemControl } from '../core/contracts.js';
 import { suggest } from '../util/suggest.js';
 
 /** The mesh's fault table as the commands use it. */
@@ -25,6 +25,8 @@ export interface SystemCommandsDeps {
     enabled(): { caller: string; callee: string }[];
     list(): unknown[];
   };
+  /** every recent call's headers (the mesh's HeaderRing) */
+  headers?: { get(id: string): CallHeadersView | null };
   recentRecords?(topic: string, partition: number, limit: number): Promise<RecordView[]>;
   produce?(message: ProduceInput): Promise<{ topic: string; partition: number; offset: number }>;
 }
@@ -122,6 +124,10 @@ export class SystemCommands implements SystemControl {
 
   async captured(): Promise<CapturedView> {
     return { enabled: this.#deps.capture?.enabled() ?? [], exchanges: this.#deps.capture?.list() ?? [] };
+  }
+
+  async callHeaders(id: string): Promise<CallHeadersView | null> {
+    return this.#deps.headers?.get(id) ?? null;
   }
 
   #faults(): FaultTableView {

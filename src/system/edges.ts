@@ -1,7 +1,7 @@
 import type { ManagedServiceConfig, SystemConfig } from '../config/types.js';
 import type { DevmodeEvent, Endpoint } from '../core/events/index.js';
 import type { InstanceResolver } from '../core/contracts.js';
-import type { BodyCapture, FaultTable } from '../mesh/index.js';
+import type { BodyCapture, FaultTable, HeaderRing } from '../mesh/index.js';
 import { MeshEdge } from '../mesh/index.js';
 import { LoopbackPlan, loopbackBlockRouted } from '../net/loopback.js';
 import { derivePort, nextProbe } from '../net/ports.js';
@@ -15,6 +15,7 @@ export interface SystemEdgesOptions {
   proxy: HttpProxy;
   faults: FaultTable;
   capture: BodyCapture;
+  headers?: HeaderRing;
   externalCaller?: string | undefined;
   /** ports handed out in this run (the port plan's): edges' ports are added */
   reserved: Set<number>;
@@ -93,6 +94,7 @@ export class SystemEdges {
         waitTimeoutMs: o.config.gateway.waitTimeoutMs,
         faults: o.faults,
         capture: o.capture,
+        ...(o.headers ? { headers: o.headers } : {}),
         host: this.#perCaller ? '127.0.0.1' : '0.0.0.0',
         port,
       });

@@ -13,7 +13,7 @@ import { startOrder } from '../config/graph.js';
 import { Gateway } from '../gateway/gateway.js';
 import { Registry } from '../locator/registry.js';
 import { LocatorServer } from '../locator/server.js';
-import { BodyCapture, FaultTable, routeOf, Topology, TrafficStats } from '../mesh/index.js';
+import { BodyCapture, FaultTable, HeaderRing, routeOf, Topology, TrafficStats } from '../mesh/index.js';
 import { HttpProxy } from '../net/proxy/index.js';
 import { describeMachineLimit } from '../net/machine-limits.js';
 import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js';
@@ -73,6 +73,7 @@ export class System {
   readonly #stats = new TrafficStats();
   readonly #topology: Topology;
   readonly #capture = new BodyCapture();
+  readonly #headers = new HeaderRing();
   readonly #producer = new MessageProducer(() => this.addresses.kafkaBrokers);
   #faults: FaultTable | undefined;
   #broker: BrokerHandle | undefined;
@@ -121,6 +122,7 @@ export class System {
       start: (s) => this.#command(s, () => this.#supervisor.startService(s)),
       faults: () => this.#faults,
       capture: this.#capture,
+      headers: this.#headers,
       recentRecords: (topic, partition, limit) => this.#brokerIntrospection().recentRecords(topic, partition, limit),
       produce: (message) => this.#producer.produce(message),
     });
@@ -192,6 +194,7 @@ export class System {
       acls: this.#registry,
       faults,
       capture: this.#capture,
+      headers: this.#headers,
     });
     this.#admin = new AdminServer({ store: this.store, control: this.control, host: config.admin.host, port: plan.admin, ...(this.#options.adminRecord === false ? {} : { recordFile: adminRecordPath(config.root) }), name: config.name });
     const managed = config.services.filter((s): s is ManagedServiceConfig => s.kind === 'managed');
@@ -203,6 +206,7 @@ export class System {
       proxy: this.#proxy,
       faults,
       capture: this.#capture,
+      headers: this.#headers,
       externalCaller: this.#options.externalCaller,
       reserved: plan.reserved,
     }));
@@ -287,8 +291,12 @@ export class System {
   async #build(service: ManagedServiceConfig): Promise<string | null> {
     if (!service.build) return null;
     const { BuildRunner } = await import('../watch/index.js');
+    this.#bus.publish({ type: 'build.started', service: service.name, ts: Date.now() });
     const built = await new BuildRunner({ command: service.build, cwd: service.cwd, env: this.#options.env as Record<string, string> }).run();
-    if (built.ok) return null;
+    if (built.ok) {
+      this.#bus.publish({ type: 'build.finished', service: service.name, ms: built.ms, ts: Date.now() });
+      return null;
+    }
     if (this.#supervisor.slots(service.name).length === 0) {
       this.#registry.markNotStarted(service.name, `build failed (exit ${built.exitCode ?? 'signal'}); a change that fixes it, or devmode restart, starts it`);
     }

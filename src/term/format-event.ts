@@ -14,7 +14,13 @@ const OUTPUT_FIELDS: ReadonlySet<string> = new Set(['line', 'output', 'message',
 export function formatEvent(untrusted: DevmodeEvent, style: Style, prefixWidth: number): string | null {
   // Per-request events come by the thousand per second and make no line: no copy for them.
   if (SILENT.has(untrusted.type)) return null;
-  const event = terminalSafeDeep(untrusted, OUTPUT_FIELDS);
+  const line = formatSafe(terminalSafeDeep(untrusted, OUTPUT_FIELDS), style, prefixWidth);
+  // Without colours (NO_COLOR, not a terminal) a service's own colours go too: in a build's
+  // output, a notice or a reason quoting it, as in its log lines.
+  return line === null || style.enabled || !line.includes('\u001b') ? line : stripAnsi(line);
+}
+
+function formatSafe(event: DevmodeEvent, style: Style, prefixWidth: number): string | null {
   switch (event.type) {
     case 'log':
       return prefix(style, label(event.ref), event.ref.service, prefixWidth) + (style.enabled ? event.line : stripAnsi(event.line));
@@ -26,6 +32,10 @@ export function formatEvent(untrusted: DevmodeEvent, style: Style, prefixWidth: 
       return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'green', `reloaded in ${Math.round(event.ms)} ms`);
     case 'reload.failed':
       return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `reload failed: ${event.reason}; the previous version keeps serving`);
+    case 'build.started':
+      return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'gray', 'building');
+    case 'build.finished':
+      return prefix(style, event.service, event.service, prefixWidth) + paint(style, 'gray', `built in ${Math.round(event.ms)} ms`);
     case 'build.failed': {
       const head = prefix(style, event.service, event.service, prefixWidth) + paint(style, 'red', `build failed (exit ${event.exitCode ?? 'signal'}); ${event.serving ? 'the previous version keeps serving' : 'nothing runs until a build succeeds'}:`);
       const body = event.output
@@ -96,6 +106,7 @@ function describeState(event: Extract<DevmodeEvent, { type: 'instance.state' }>,
   const detail = event.detail ? `: ${event.detail}` : '';
   switch (event.state) {
     case 'starting':
+      if (event.detail) return paint(style, 'yellow', `unhealthy: ${event.detail}`);
       return paint(style, 'gray', `starting${event.pid ? ` (pid ${event.pid}` : ''}${event.port ? `${event.pid ? ', ' : ' ('}port ${event.port}` : ''}${event.pid || event.port ? ')' : ''}`);
     case 'ready':
       return paint(style, 'green', `ready${event.readyInMs !== undefined ? ` in ${Math.round(event.readyInMs)} ms` : ''}`);

@@ -53,8 +53,8 @@ interface Job {
 /**
  * Turns bursts of file changes into "build, then reload" jobs, one service at a time:
  * a change during a build restarts the build; a change during a reload queues exactly one
- * more job after it. Publishes `reload.started`, `build.failed`, `reload.finished` and
- * `reload.failed`.
+ * more job after it. Publishes `reload.started`, `build.started` (again when a change
+ * restarts the build), `build.finished` or `build.failed`, `reload.finished` and `reload.failed`.
  */
 export class ReloadQueue {
   readonly #options: ReloadQueueOptions;
@@ -130,6 +130,7 @@ export class ReloadQueue {
     if (!builder) return this.#reload(service, job);
     const run = ++this.#runs;
     this.#set(service, { id: 'building', job, run });
+    this.#options.publish({ type: 'build.started', service, ts: this.#now() });
     // run() cancels the build it replaces; that one's result is stale and ignored below.
     builder.run().then(
       (result) => this.#built(service, run, result),
@@ -140,7 +141,10 @@ export class ReloadQueue {
   #built(service: string, run: number, result: BuildResult): void {
     const state = this.#state(service);
     if (state.id !== 'building' || state.run !== run) return;
-    if (result.ok) return this.#reload(service, state.job);
+    if (result.ok) {
+      this.#options.publish({ type: 'build.finished', service, ms: result.ms, ts: this.#now() });
+      return this.#reload(service, state.job);
+    }
     this.#set(service, { id: 'idle' });
     if (!result.cancelled) {
       this.#options.publish({ type: 'build.failed', service, output: result.output, exitCode: result.exitCode, serving: this.#options.serving?.(service) ?? true, ts: this.#now() });

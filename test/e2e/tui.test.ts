@@ -103,6 +103,9 @@ describe('the TUI in a terminal', () => {
     const t = devmodeInPty(['up'], dir, undefined, { PAGER: `cat > ${pagerOut} <` });
     const admin = await adminUrl(dir);
     await exercise(t, admin, pagerOut);
+    // its own TUI (a child attached to its own admin API) reads as the system's, not "attached to"
+    expect(t.screen()).toMatch(/4\/4 ready\s+\S+ req\/s\s+\d+ errors?/);
+    expect(t.screen()).not.toContain('attached');
     const before = await state(admin);
     const pids = before.services.flatMap((s) => s.instances.map((i) => i.pid)).filter((p): p is number => p !== null);
     const ports = [...before.services.flatMap((s) => s.instances.map((i) => i.port)), Number(new URL(before.gatewayUrl).port), Number(new URL(admin).port)].filter((p): p is number => p !== null);

@@ -20,10 +20,11 @@ export class PtyTerminal {
 
   constructor(args: string[], cwd: string, size = { cols: 100, rows: 30 }, env: NodeJS.ProcessEnv = {}) {
     const childEnv: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ...env })) if (v !== undefined) childEnv[k] = v;
-    // a user's terminal: not CI (the line printer would be chosen)
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) childEnv[k] = v;
+    // a user's terminal: not CI (the line printer would be chosen), colours unless the test sets NO_COLOR
     delete childEnv.CI;
     delete childEnv.NO_COLOR;
+    for (const [k, v] of Object.entries({ TERM: 'xterm-256color', ...env })) if (v !== undefined) childEnv[k] = v;
     this.term = new Terminal({ cols: size.cols, rows: size.rows, allowProposedApi: true, scrollback: 5000 });
     this.pty = spawn(process.execPath, [DEVMODE, ...args], { name: 'xterm-256color', cols: size.cols, rows: size.rows, cwd, env: childEnv });
     this.pty.onData((d) => {
@@ -77,6 +78,24 @@ export class PtyTerminal {
       this.pty.write(k);
       await new Promise((r) => setTimeout(r, k === '\u001b' ? 150 : 40));
     }
+  }
+
+  /** Whether any cell on the screen has a colour (foreground or background); and whether any is in inverse video. */
+  colours(): { coloured: number; inverse: number } {
+    const b = this.term.buffer.active;
+    let coloured = 0;
+    let inverse = 0;
+    for (let y = 0; y < this.term.rows; y++) {
+      const line = b.getLine(b.viewportY + y);
+      if (!line) continue;
+      for (let x = 0; x < this.term.cols; x++) {
+        const cell = line.getCell(x);
+        if (!cell) continue;
+        if (!cell.isFgDefault() || !cell.isBgDefault()) coloured++;
+        if (cell.isInverse()) inverse++;
+      }
+    }
+    return { coloured, inverse };
   }
 
   resize(cols: number, rows: number): void {

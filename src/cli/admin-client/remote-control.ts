@@ -1,4 +1,4 @@
-import type { CapturedView, FaultRuleInput, FaultRuleView, ProduceInput, RecordView, SystemControl } from '../../core/contracts.js';
+import type { CallHeadersView, CapturedView, FaultRuleInput, FaultRuleView, ProduceInput, RecordView, SystemControl } from '../../core/contracts.js';
 import type { AdminClient } from './admin-client.js';
 import { AdminRequestError } from './errors.js';
 
@@ -74,5 +74,14 @@ export class RemoteControl implements SystemControl {
 
   async captured(): Promise<CapturedView> {
     return (await this.#client.call('GET', 'capture')) as CapturedView;
+  }
+
+  async callHeaders(id: string): Promise<CallHeadersView | null> {
+    try {
+      return (await this.#client.call('GET', `calls/${encodeURIComponent(id)}`)) as CallHeadersView;
+    } catch (error) {
+      if (error instanceof AdminRequestError && error.status === 404) return null;
+      throw error;
+    }
   }
 }

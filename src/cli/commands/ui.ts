@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { parseFlags } from '../run.js';
 import { adminFlags, configAccess } from './wait.js';
-import { leaveWithParent } from './tui-process.js';
+import { leaveWithParent, UI_PARENT_ENV } from './tui-process.js';
 
 /**
  * `devmode ui [--admin URL]`: the TUI on a devmode that is already running (`devmode up
@@ -24,7 +24,7 @@ export async function ui(args: string[], io: CliIO, signal: AbortSignal): Promis
   const stopWatching = leaveWithParent(io.env, () => leave.abort());
   try {
     const { runTui } = await loadTui();
-    await runTui({ store: session.store, control: session.control, stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin!, env: io.env, color: shouldColor(io.stdout, io.env), signal: leave.signal });
+    await runTui({ store: session.store, control: session.control, stdout: io.stdout as NodeJS.WriteStream, stdin: io.stdin!, env: io.env, color: shouldColor(io.stdout, io.env), attached: !io.env[UI_PARENT_ENV], signal: leave.signal });
     return 0;
   } finally {
     stopWatching();

@@ -24,9 +24,9 @@ export async function up(args: string[], io: CliIO, signal: AbortSignal): Promis
   const config = await loadConfigFor(values.file, io);
   await assertNotRunning(config);
   const tui = wantsTui(io, values.plain === true);
-  // While the TUI owns the screen, a failing view's message waits until it has left.
+  // While the TUI owns the screen, what this process would write on it waits until it has left.
   const held: string[] = [];
-  const bus = new Bus({ onListenerError: (error) => (tui ? held.push(String(error)) : io.stderr.write(`devmode: a view failed: ${String(error)}\n`)) });
+  const bus = new Bus({ onListenerError: (error) => (tui ? held.push(`devmode: a view failed: ${String(error)}`) : io.stderr.write(`devmode: a view failed: ${String(error)}\n`)) });
   const color = shouldColor(io.stdout, io.env);
   const printer = new PlainPrinter({ bus, out: io.stdout, color, names: printerNames(config) });
   if (!tui) printer.start();
@@ -41,6 +41,9 @@ export async function up(args: string[], io: CliIO, signal: AbortSignal): Promis
       return 0;
     }
     // The TUI is `devmode ui` in its own process (tui-process.ts says why), attached once the admin API listens.
+    // Node's own warnings (kafkajs's negative timer on Node 23+, when a message is produced
+    // from the TUI) are written to stderr, over the TUI's screen: held too.
+    const restoreWarnings = holdWarnings((line) => held.push(line));
     const leave = new AbortController();
     const onSignal = () => leave.abort();
     signal.addEventListener('abort', onSignal, { once: true });
@@ -54,6 +57,7 @@ export async function up(args: string[], io: CliIO, signal: AbortSignal): Promis
       const first = await Promise.race([started.then(() => 'started' as const), shown]);
       const ended = first === 'started' ? await shown : first;
       if (ended.outcome === 'failed') {
+        restoreWarnings();
         printer.start();
         await untilAborted(signal);
       } else if (ended.outcome === 'quit') io.stdout.write('devmode: stopping (q)\n');
@@ -65,12 +69,28 @@ export async function up(args: string[], io: CliIO, signal: AbortSignal): Promis
       signal.removeEventListener('abort', onSignal);
       await shown;
       // back on the terminal's own screen: the stop is printed as lines
+      restoreWarnings();
       printer.start();
-      for (const m of held) io.stderr.write(`devmode: a view failed: ${m}\n`);
+      for (const m of held) io.stderr.write(`${m}\n`);
     }
     return 0;
   } finally {
     await system.stop(String(signal.reason ?? 'done'));
     printer.stop();
   }
+}
+
+/** Sends process warnings to `hold` instead of stderr until the returned function (idempotent) puts Node's own printing back. */
+function holdWarnings(hold: (line: string) => void): () => void {
+  const printers = process.listeners('warning');
+  const onWarning = (warning: Error) => hold(`(node) ${warning.name}: ${warning.message}`);
+  process.removeAllListeners('warning');
+  process.on('warning', onWarning);
+  let restored = false;
+  return () => {
+    if (restored) return;
+    restored = true;
+    process.off('warning', onWarning);
+    for (const p of printers) process.on('warning', p);
+  };
 }

@@ -46,6 +46,10 @@ export type ServiceEvent =
     }
   /** A burst of file changes started a reload of a service. */
   | { type: 'reload.started'; service: string; trigger: string; files: number; ts: number }
+  /** The service's build step started (before a reload, or before its first start). */
+  | { type: 'build.started'; service: string; ts: number }
+  /** The build step succeeded (`ms` it took); the new version starts next. */
+  | { type: 'build.finished'; service: string; ms: number; ts: number }
   /** The build step failed; `serving`: a running version keeps serving (false when none ever started). */
   | { type: 'build.failed'; service: string; output: string; exitCode: number | null; serving: boolean; ts: number }
   /** The new version serves; `ms` is from the first change seen to traffic switched. */

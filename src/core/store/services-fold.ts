@@ -56,6 +56,10 @@ export class ServicesFold {
       case 'instance.state': {
         const r = this.#instance(event.ref);
         if (!r) return false;
+        // 'starting' again (with why: a failing readiness check) is the same start, not a restart
+        const again = event.state === 'starting' && r.state === 'starting';
+        // a swap (reload) announces its new process ready at once: another pid is another uptime
+        const newProcess = event.pid !== undefined && event.pid !== r.pid;
         r.state = event.state;
         r.since = event.ts;
         if (event.pid !== undefined) r.pid = event.pid;
@@ -64,10 +68,11 @@ export class ServicesFold {
           r.url = `http://127.0.0.1:${event.port}`;
         }
         if (event.state === 'starting') {
-          r.starts++;
+          if (!again) r.starts++;
           r.upSince = null;
         } else if (event.state === 'ready') {
-          r.upSince ??= event.ts;
+          if (newProcess) r.upSince = event.ts;
+          else r.upSince ??= event.ts;
           if (event.readyInMs !== undefined) r.readyInMs = event.readyInMs;
         } else r.upSince = null;
         if (event.state === 'exited' || event.state === 'stopped') {
@@ -83,6 +88,15 @@ export class ServicesFold {
         return this.#reload(event.service, (s) => {
           s.activity = 'reloading';
           s.lastReload = { trigger: event.trigger, files: event.files, startedAt: event.ts, outcome: 'running', ms: null, reason: null, buildOutput: null };
+        });
+      case 'build.started':
+        return this.#reload(event.service, (s) => {
+          s.activity = 'building';
+        });
+      case 'build.finished':
+        // a reload's build: the new version starts now; a first build: the instances' own states say the rest
+        return this.#reload(event.service, (s) => {
+          s.activity = s.lastReload?.outcome === 'running' ? 'reloading' : 'idle';
         });
       case 'build.failed':
         return this.#reload(event.service, (s) => {

@@ -85,7 +85,7 @@ export interface ServiceView {
    * what the service is doing beyond its instances' states: a reload (build and swap) in
    * progress, or a failed build whose output is in `lastReload.buildOutput`
    */
-  readonly activity: 'idle' | 'reloading' | 'build-failed';
+  readonly activity: 'idle' | 'building' | 'reloading' | 'build-failed';
   readonly lastReload: ReloadView | null;
 }
 

@@ -190,7 +190,7 @@ class LeanExchange implements UpstreamOwner {
   clientGone(): void {
     if (this.#settled) return;
     this.#connection.socket.destroy();
-    this.#settle({ kind: 'response', status: this.#head?.status ?? 499, requestBytes: this.#request.body.length, responseBytes: this.#responseBytes, aborted: true });
+    this.#settle({ kind: 'response', status: this.#head?.status ?? 499, requestBytes: this.#request.body.length, responseBytes: this.#responseBytes, aborted: true, head: this.#head?.text });
   }
 
   /** The upstream broke HTTP: a bad gateway if nothing was relayed yet, else a cut. */
@@ -210,7 +210,7 @@ class LeanExchange implements UpstreamOwner {
       connection.owner = null;
       connection.socket.destroy();
     }
-    this.#settle({ kind: 'response', status: this.#head!.status, requestBytes: this.#request.body.length, responseBytes: this.#responseBytes, aborted });
+    this.#settle({ kind: 'response', status: this.#head!.status, requestBytes: this.#request.body.length, responseBytes: this.#responseBytes, aborted, head: this.#head!.text });
   }
 
   #settle(result: ForwardResult): void {

@@ -132,6 +132,8 @@ export type BodyFraming =
 export interface ResponseHead {
   status: number;
   size: number;
+  /** the head as read, blank line left out (the string parsing made: kept by reference for a view that asks, GET /calls/:id) */
+  text: string;
   framing: BodyFraming;
   /** the upstream closes (or may close) the connection after this response */
   close: boolean;
@@ -181,5 +183,5 @@ export function readResponseHead(buffer: Buffer, size: number, bodyless: boolean
   else if (length >= 0) framing = length === 0 ? { kind: 'none' } : { kind: 'length', length };
   else framing = { kind: 'close' };
   if (framing.kind === 'close') close = true;
-  return { status, size, framing, close };
+  return { status, size, text, framing, close };
 }

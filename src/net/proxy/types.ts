@@ -25,7 +25,7 @@ export interface ForwardOptions {
  *   the same request to another instance is safe.
  */
 export type ForwardResult =
-  | { kind: 'response'; status: number; requestBytes: number; responseBytes: number; aborted: boolean }
+  | { kind: 'response'; status: number; requestBytes: number; responseBytes: number; aborted: boolean; /** the answer's head as relayed, on the lean path (node:http's is on its ServerResponse) */ head?: string }
   | {
       kind: 'failed';
       error: Error;

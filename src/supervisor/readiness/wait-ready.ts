@@ -20,6 +20,12 @@ export interface ReadinessTarget {
   lines: LineSource;
   /** aborted when the process exits or is stopped: stop probing at once */
   signal: AbortSignal;
+  /**
+   * Called when the instance answers its HTTP check and says it is not ready (a status
+   * other than 2xx/3xx, or no answer in time), each time that reason changes: unhealthy,
+   * as views show it. Not for a port nobody listens on yet: that is still starting.
+   */
+  onFailing?: (why: string) => void;
 }
 
 /**
@@ -53,6 +59,7 @@ export async function waitReady(config: ReadinessConfig, target: ReadinessTarget
       // usually ready within a few hundred ms, and each probe costs one local connect,
       // while a coarse interval adds up to a whole interval to every start and reload.
       let pause = Math.min(10, config.intervalMs);
+      let told = '';
       for (;;) {
         try {
           if (config.kind === 'http') await probeHttp(host, target.port, config.path, attemptMs, signal);
@@ -61,6 +68,10 @@ export async function waitReady(config: ReadinessConfig, target: ReadinessTarget
         } catch (error) {
           if (target.signal.aborted) throw target.signal.reason;
           if (!timeout.aborted) last = (error as Error).message;
+          if (config.kind === 'http' && !timeout.aborted && last !== told && !last.startsWith('connect ')) {
+            told = last;
+            target.onFailing?.(`readiness: GET ${config.path} ${last}`);
+          }
         }
         if (!timeout.aborted) await sleep(pause, undefined, { signal }).catch(() => {});
         pause = Math.min(config.intervalMs, pause * 2);

@@ -9,10 +9,10 @@ import { Tabs } from './Tabs.js';
 export function Screen({ frame }: { frame: Frame }) {
   return (
     <Box flexDirection="column" width={frame.width} height={frame.height} overflow="hidden">
-      <Header rows={frame.header} />
-      <Tabs row={frame.tabs} />
-      <Body rows={frame.help ?? frame.body} />
-      <Footer row={frame.footer} />
+      <Header rows={frame.header} color={frame.color} />
+      <Tabs row={frame.tabs} color={frame.color} />
+      <Body rows={frame.help ?? frame.body} color={frame.color} />
+      <Footer row={frame.footer} color={frame.color} />
     </Box>
   );
 }

@@ -22,6 +22,14 @@ export interface Frame {
   /** the prompt, a notice, or the view's keys */
   readonly footer: Row;
   readonly help: readonly Row[] | null;
+  /** false: no colours at all (NO_COLOR); symbols, words and inverse video still tell things apart */
+  readonly color: boolean;
+}
+
+/** How the TUI presents itself: colours or none (NO_COLOR); "attached to" another devmode (`devmode ui`) or its own (`devmode up`). */
+export interface FrameLook {
+  color?: boolean;
+  attached?: boolean;
 }
 
 const TITLES: Readonly<Record<ViewName, string>> = { services: 'Services', logs: 'Logs', traffic: 'Traffic', topics: 'Topics', faults: 'Faults' };
@@ -30,12 +38,13 @@ const TITLES: Readonly<Record<ViewName, string>> = { services: 'Services', logs:
 export class FrameDeriver {
   readonly logs = new LogsDeriver();
 
-  frame(s: StoreSnapshot, ui: UiState, links: CallLinks, width: number, height: number, now: number): Frame {
+  frame(s: StoreSnapshot, ui: UiState, links: CallLinks, width: number, height: number, now: number, look: FrameLook = {}): Frame {
     const bodyHeight = Math.max(1, height - 4);
     return {
       width,
       height,
-      header: headerRows(s, width),
+      color: look.color ?? true,
+      header: headerRows(s, width, look.attached ?? true, now),
       tabs: tabsRow(s, ui.view, width),
       body: this.body(s, ui, links, width, bodyHeight, now),
       footer: footerRow(ui, width, now),
@@ -87,27 +96,30 @@ function footerRow(ui: UiState, width: number, now: number): Row {
   return clip([seg(' ?', { bold: true, color: 'cyan' }), seg(' help', { color: 'gray' }), seg(' q', { bold: true, color: 'cyan' }), seg(' quit ', { color: 'gray' }), seg('│', { color: 'gray' }), ...keys], width);
 }
 
+/**
+ * Every key: a section per view (everywhere first), its keys flowing on as many lines as
+ * the width needs, so that the whole list fits 80x24 without cutting a word.
+ */
 function helpRows(width: number, height: number): Row[] {
-  const items: Row[] = [];
-  const line = (k: string, what: string) => items.push([seg(fit(` ${k}`, 12), { bold: true, color: 'cyan' }), seg(what)]);
-  for (const [k, what] of GLOBAL_KEYS) line(k, what);
-  for (const v of VIEWS) {
-    items.push([seg(` ${TITLES[v]}`, { bold: true, color: 'white' })]);
-    for (const [k, what] of VIEW_KEYS[v]) line(k, what);
-  }
-  // As many columns as it takes to fit the screen's height.
-  const columns = Math.ceil(items.length / height);
-  const colWidth = Math.floor(width / columns);
+  const label = 13;
+  const room = Math.max(20, width - label - 1);
   const rows: Row[] = [];
-  for (let r = 0; r < height; r++) {
-    const row: Row[number][] = [];
-    for (let c = 0; c < columns; c++) {
-      const item = items[c * height + r] ?? [];
-      const cut = clip(item, colWidth - 1);
-      const len = cut.reduce((n, x) => n + x.text.length, 0);
-      row.push(...cut, seg(' '.repeat(Math.max(0, colWidth - len))));
+  const section = (title: string, keys: readonly (readonly [string, string])[]) => {
+    let line: Row[number][] = [seg(fit(` ${title}`, label), { bold: true, color: 'white' })];
+    let used = 0;
+    for (const [k, what] of keys) {
+      const len = k.length + 1 + what.length + 2;
+      if (used > 0 && used + len > room) {
+        rows.push(line);
+        line = [seg(' '.repeat(label))];
+        used = 0;
+      }
+      line.push(seg(k, { bold: true, color: 'cyan' }), seg(` ${what}  `));
+      used += len;
     }
-    rows.push(row);
-  }
-  return rows;
+    rows.push(clip(line, width));
+  };
+  section('Everywhere', GLOBAL_KEYS);
+  for (const v of VIEWS) section(TITLES[v], VIEW_KEYS[v]);
+  return exactly(rows, height);
 }

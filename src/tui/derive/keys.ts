@@ -4,7 +4,7 @@ import type { ViewName } from '../state/ui-state.js';
 export const VIEW_KEYS: Readonly<Record<ViewName, readonly (readonly [string, string])[]>> = {
   services: [['↑↓', 'select'], ['r', 'restart'], ['x', 'stop/start'], ['l', 'logs'], ['t', 'traffic'], ['f', 'fault']],
   logs: [['↑↓ PgUp PgDn', 'scroll'], ['End', 'follow'], ['←→', 'service'], ['/', 'filter'], ['j', 'json'], ['Esc', 'clear']],
-  traffic: [['m', 'tap/top/topology'], ['↑↓', 'select'], ['⏎', 'details'], ['space', 'pause'], ['←→', 'service'], ['e', 'status'], ['/', 'path'], ['f', 'fault'], ['c', 'capture']],
+  traffic: [['m', 'tap/top/topology'], ['↑↓', 'select'], ['⏎', 'details'], ['space', 'pause'], ['←→', 'service'], ['e', 'status'], ['/', 'path'], ['f', 'fault'], ['c', 'capture'], ['PgUp PgDn', 'scroll details']],
   topics: [['↑↓', 'topic'], ['n', 'produce'], ['j', 'json']],
   faults: [['↑↓', 'select'], ['f', 'add'], ['x', 'clear'], ['X', 'clear all'], ['b', 'broker down/up']],
 };
@@ -14,5 +14,6 @@ export const GLOBAL_KEYS: readonly (readonly [string, string])[] = [
   ['s', 'plain output, and back'],
   ['v', 'view in $PAGER'],
   ['?', 'help'],
+  ['Ctrl-L', 'redraw the screen'],
   ['q Ctrl-C', 'quit'],
 ];

@@ -31,7 +31,8 @@ export class LogsDeriver {
   body(s: StoreSnapshot, ui: UiState['logs'], width: number, height: number): Row[] {
     const { entries, dropped, matches, error } = this.entries(s, ui);
     const end = ui.anchorSeq === null ? entries.length : indexAfter(entries, ui.anchorSeq);
-    const prefixWidth = Math.min(16, Math.max(7, ...s.services.map((x) => x.name.length + 2)));
+    // "name.N" and a space before the bar (instance numbers up to 9; more are cut)
+    const prefixWidth = Math.min(16, Math.max(7, ...s.services.map((x) => x.name.length + 3)));
     // Walk back from the bottom line, expanding JSON lines, until the screen is full: only what is seen is formatted.
     const rows: Row[] = [];
     for (let i = end - 1; i >= 0 && rows.length < height - 1; i--) {

@@ -1,5 +1,5 @@
 import type { InstanceView, ServiceView, StoreSnapshot } from '../../core/store/index.js';
-import { bytes, duration, fit, right } from '../text/format.js';
+import { bytes, duration, fit, latency, right } from '../text/format.js';
 import { exactly, seg, selected, type Row } from '../text/row.js';
 import { lookOf } from '../text/state-style.js';
 import { safeLine } from '../text/sanitize.js';
@@ -38,7 +38,7 @@ function instanceRow({ service, instance: i }: ServiceRow, now: number, width: n
   const look = lookOf(service, i);
   const name = service.instances.length > 1 ? i.key : service.name;
   const reload = service.lastReload;
-  const reloadText = !reload ? '-' : reload.outcome === 'running' ? 'now' : `${duration(now - reload.startedAt)} ago${reload.outcome === 'finished' && reload.ms !== null ? ` ${Math.round(reload.ms)}ms` : reload.outcome === 'finished' ? '' : ' ✖'}`;
+  const reloadText = !reload ? '-' : reload.outcome === 'running' ? 'now' : `${duration(now - reload.startedAt)} ago${reload.outcome === 'finished' && reload.ms !== null ? ` ${latency(reload.ms)}` : reload.outcome === 'finished' ? '' : ' ✖'}`;
   const row: Row = [
     seg('  '),
     seg(fit(name, 12) + ' ', { color: 'white', bold: true }),
@@ -69,7 +69,7 @@ function detailRows(s: StoreSnapshot, { service, instance: i }: ServiceRow, widt
   if (i.lastExit) out.push([seg(`  last exit: ${i.lastExit.signal ? `signal ${i.lastExit.signal}` : `code ${i.lastExit.code}`}${i.lastExit.requested ? ' (asked by devmode)' : ''}, ${duration(now - i.lastExit.ts)} ago`, { color: 'gray' })]);
   const r = service.lastReload;
   if (r) {
-    const what = r.outcome === 'running' ? 'reloading now' : r.outcome === 'finished' ? `reloaded in ${Math.round(r.ms ?? 0)} ms` : r.outcome === 'build-failed' ? 'build failed; the previous version keeps serving' : `reload failed: ${r.reason ?? ''}`;
+    const what = r.outcome === 'running' ? (service.activity === 'building' ? 'building now' : 'reloading now') : r.outcome === 'finished' ? `reloaded in ${Math.round(r.ms ?? 0)} ms` : r.outcome === 'build-failed' ? 'build failed; the previous version keeps serving' : `reload failed: ${r.reason ?? ''}`;
     out.push([seg(`  last reload: ${what} (${r.trigger}${r.files > 1 ? ` +${r.files - 1} files` : ''}, ${duration(now - r.startedAt)} ago)`, { color: r.outcome === 'finished' ? 'gray' : r.outcome === 'running' ? 'cyan' : 'red' })]);
     if (r.buildOutput) for (const l of r.buildOutput.trimEnd().split('\n')) out.push([seg('  │ ', { color: 'red' }), seg(safeLine(l, width - 4))]);
   }

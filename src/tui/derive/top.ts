@@ -12,15 +12,18 @@ export function topItems(s: StoreSnapshot): (EdgeTraffic | RouteTraffic)[] {
 export function topRows(s: StoreSnapshot, sel: number, width: number, height: number): Row[] {
   const spark = Math.max(0, Math.min(30, width - 72));
   const nameWidth = Math.max(16, width - 6 - 1 - 5 - 1 - 7 * 3 - 3 - spark - 2);
-  const head = (title: string) => [seg(fit(`${fit(title, nameWidth)} ${right('REQ/S', 6)} ${right('ERR', 5)} ${right('P50', 7)} ${right('P95', 7)} ${right('P99', 7)}  ${spark > 0 ? fit(`LAST ${spark} MIN`, spark) : ''}`, width), { bold: true, dim: true })];
+  const sparkTitle = [`LAST ${spark} MIN`, `${spark} MIN`, 'MIN'].find((t) => t.length <= spark) ?? '';
+  const head = (title: string) => [seg(fit(`${fit(title, nameWidth)} ${right('REQ/S', 6)} ${right('ERR', 5)} ${right('P50', 7)} ${right('P95', 7)} ${right('P99', 7)}  ${sparkTitle}`, width), { bold: true, dim: true })];
   const line = (name: string, x: EdgeTraffic | RouteTraffic, index: number): Row => {
+    const timed = x.requests > 0 && !('method' in x && x.method === 'WS');
     const row: Row = [
       seg(fit(name, nameWidth) + ' '),
       seg(right(rate(x.ratePerSec), 6) + ' '),
       seg(right(String(x.errors), 5) + ' ', { color: x.errors > 0 ? 'red' : 'gray' }),
-      seg(right(latency(x.p50), 7) + ' '),
-      seg(right(latency(x.p95), 7) + ' '),
-      seg(right(latency(x.p99), 7) + '  ', { color: x.p99 > 500 ? 'yellow' : undefined }),
+      // no call in the window, or a WebSocket (open for as long as it lasts): no latency to tell, not 0 ms
+      seg(right(timed ? latency(x.p50) : '-', 7) + ' '),
+      seg(right(timed ? latency(x.p95) : '-', 7) + ' '),
+      seg(right(timed ? latency(x.p99) : '-', 7) + '  ', { color: x.p99 > 500 ? 'yellow' : undefined }),
       ...(spark > 0 ? [seg(sparkline(x.series.requests, spark), { color: x.errors > 0 ? 'red' : 'cyan' })] : []),
     ];
     return index === sel ? selected(row) : row;

@@ -24,5 +24,15 @@ export function trafficBody(s: StoreSnapshot, ui: UiState['traffic'], links: Cal
   const current = tap[sel];
   if (!ui.detail || !current) return [modes, ...exactly(tapRows(tap, sel, width, room), room)];
   const listHeight = Math.max(4, Math.floor(room * 0.4));
-  return [modes, ...exactly(tapRows(tap, sel, width, listHeight), listHeight), ...exactly(callDetail(s, current, links, width), room - listHeight)];
+  return [modes, ...exactly(tapRows(tap, sel, width, listHeight), listHeight), ...scrolled(callDetail(s, current, links, width), ui.detailTop, room - listHeight)];
+}
+
+/** `height` lines of the detail from `top` (kept within it), saying what is above and below. */
+function scrolled(rows: Row[], top: number, height: number): Row[] {
+  if (rows.length <= height) return exactly(rows, height);
+  const first = Math.min(top, rows.length - height + 1);
+  const shown = rows.slice(first, first + height - 1);
+  const below = rows.length - first - shown.length;
+  const note = [below > 0 ? `↓ ${below} more line${below === 1 ? '' : 's'} (PgDn)` : '', first > 0 ? `↑ ${first} above (PgUp)` : ''].filter(Boolean).join('  ');
+  return [...shown, [seg(`  ${note}; v: all of it in $PAGER`, { color: 'gray' })]];
 }

@@ -4,7 +4,7 @@
  * SIGTERM through `signal`, a crash through Ink's exit hook).
  */
 import { createElement } from 'react';
-import { render } from 'ink';
+import { render, type Instance } from 'ink';
 import type { SystemControl } from '../../core/contracts.js';
 import type { Store } from '../../core/store/index.js';
 import { App } from '../components/App.js';
@@ -18,21 +18,34 @@ export interface RunTuiOptions {
   stdout: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
   env: NodeJS.ProcessEnv;
-  /** the plain printer's colours, for the plain-output mode */
+  /** colours on the screen and in the plain-output mode (false with NO_COLOR) */
   color: boolean;
+  /** false for `devmode up`'s own TUI (attached to its own admin API): the header does not say "attached to" */
+  attached: boolean;
   signal: AbortSignal;
 }
 
 /** Resolves when the TUI has left the terminal: 'quit' (the user) or 'signal'. */
 export async function runTui(o: RunTuiOptions): Promise<'quit' | 'signal'> {
+  let ink: Instance | undefined;
   const prefixWidth = () => Math.max(7, ...o.store.getSnapshot().services.flatMap((s) => s.instances.map((i) => i.key.length)));
   const controller = new TuiController({
     store: o.store,
     control: o.control,
+    color: o.color,
+    attached: o.attached,
     pager: (text) => openInPager(text, o.env),
+    // Ink writes only the lines that changed: after another program wrote on the terminal,
+    // clear it and have the whole frame written again
+    redraw: () => {
+      if (!ink) return;
+      ink.clear();
+      o.stdout.write('\u001b[2J\u001b[H');
+      ink.rerender(createElement(App, { controller }));
+    },
     plainStream: () => plainStream({ store: o.store, stdout: o.stdout, stdin: o.stdin, style: { enabled: o.color }, prefixWidth: prefixWidth(), backlog: o.stdout.rows ?? 24 }),
   });
-  const ink = render(createElement(App, { controller }), {
+  const app = (ink = render(createElement(App, { controller }), {
     stdout: o.stdout,
     stdin: o.stdin,
     alternateScreen: true,
@@ -42,20 +55,20 @@ export async function runTui(o: RunTuiOptions): Promise<'quit' | 'signal'> {
     // only the lines that changed are written: less to send through the terminal
     incrementalRendering: true,
     patchConsole: true,
-  });
+  }));
   let bySignal = false;
   const onAbort = () => {
     bySignal = true;
-    ink.unmount();
+    app.unmount();
   };
   if (o.signal.aborted) onAbort();
   else o.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    await ink.waitUntilExit();
+    await app.waitUntilExit();
     return bySignal ? 'signal' : 'quit';
   } finally {
     o.signal.removeEventListener('abort', onAbort);
     controller.close();
-    ink.cleanup();
+    app.cleanup();
   }
 }

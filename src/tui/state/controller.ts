@@ -4,7 +4,7 @@
  * on demand (memoised: the same snapshot, UI state and size give the same frame object).
  * The App component only asks it for a frame on its tick and draws it.
  */
-import type { FaultRuleInput, SystemControl } from '../../core/contracts.js';
+import type { CallHeadersView, FaultRuleInput, SystemControl } from '../../core/contracts.js';
 import type { Store, StoreSnapshot } from '../../core/store/index.js';
 import type { CallLinks, CapturedCall } from '../derive/call-detail.js';
 import { FrameDeriver, type Frame } from '../derive/frame.js';
@@ -30,11 +30,19 @@ export interface TuiControllerOptions {
   pager?: (text: string) => Promise<void>;
   /** plain streaming until the user comes back; resolves 'quit' when they asked to quit from there */
   plainStream?: () => Promise<'back' | 'quit'>;
+  /** clears the terminal and draws the whole frame again (Ctrl-L: something else wrote on the screen) */
+  redraw?: () => void;
   now?: () => number;
+  /** false when the terminal must get no colours (NO_COLOR); default true */
+  color?: boolean;
+  /** false in `devmode up`'s own TUI: the header reads as the system's, not "attached to"; default true */
+  attached?: boolean;
 }
 
 const NOTICE_MS = 6000;
 const TAIL_RECORDS = 12;
+/** calls whose headers were read are remembered up to this many (then forgotten, read again if selected) */
+const HEADERS_KEPT = 200;
 
 export class TuiController {
   readonly store: Store;
@@ -49,6 +57,9 @@ export class TuiController {
   #cache: { key: string; frame: Frame } | null = null;
   #captured: Map<string, CapturedCall> | null = null;
   #captureEdges: { caller: string; callee: string }[] = [];
+  /** headers read for selected calls, by call id (null: devmode no longer keeps them) */
+  readonly #headers = new Map<string, CallHeadersView | null>();
+  #headersReading: string | null = null;
   #tailTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -91,7 +102,7 @@ export class TuiController {
     const key = `${s.version}/${this.#uiVersion}/${this.#traces.version}/${width}x${height}/${Math.floor(now / 1000)}`;
     if (this.#cache?.key === key) return this.#cache.frame;
     this.clampSelections(s);
-    const frame = this.#deriver.frame(s, this.ui, this.links(s), width, height, now);
+    const frame = this.#deriver.frame(s, this.ui, this.links(s), width, height, now, { color: this.#options.color ?? true, attached: this.#options.attached ?? true });
     this.#cache = { key, frame };
     return frame;
   }
@@ -110,10 +121,16 @@ export class TuiController {
       for (const input of chars) handleKey(this, { input });
     } else handleKey(this, k);
     this.changed();
+    // a call selected (or another one): its headers are read at once, not at the next second
+    if (this.ui.view === 'traffic' && this.ui.traffic.detail) void this.refreshHeaders().catch(() => {});
   }
 
   quit(): void {
     this.#host?.exit();
+  }
+
+  redraw(): void {
+    this.#options.redraw?.();
   }
 
   /** The Logs view's entries as shown now (scrolling moves through them). */
@@ -271,14 +288,18 @@ export class TuiController {
     const call = this.ui.view === 'traffic' && this.ui.traffic.detail ? this.selectedCall() : null;
     const capturing = call !== null && this.#captureEdges.some((e) => (e.caller === '*' || e.caller === call.caller.service) && (e.callee === '*' || e.callee === call.callee.service));
     void s;
-    return { messages: this.#traces.messages(), captured: !call || !capturing ? undefined : (this.#captured?.get(call.id) ?? null) };
+    return {
+      messages: this.#traces.messages(),
+      captured: !call || !capturing ? undefined : (this.#captured?.get(call.id) ?? null),
+      headers: call ? this.#headers.get(call.id) : undefined,
+    };
   }
 
   async refreshAsync(): Promise<void> {
     if (this.#closed) return;
     try {
       if (this.ui.view === 'topics') await this.refreshTail();
-      if (this.ui.view === 'traffic' && this.ui.traffic.detail) await this.refreshCaptured();
+      if (this.ui.view === 'traffic' && this.ui.traffic.detail) await Promise.all([this.refreshHeaders(), this.refreshCaptured()]);
     } catch {
       // shown where it matters (the tail keeps its error); a failed read is tried again next second
     }
@@ -295,6 +316,21 @@ export class TuiController {
       this.ui.topics.tail = { topic: topic.name, records: [], error: (error as Error).message };
     }
     this.changed();
+  }
+
+  /** Reads the selected call's headers once (they do not change); a failed read is tried again on the next refresh. */
+  async refreshHeaders(): Promise<void> {
+    const call = this.selectedCall();
+    if (!call || this.#headers.has(call.id) || this.#headersReading === call.id) return;
+    this.#headersReading = call.id;
+    try {
+      const headers = await this.control.callHeaders(call.id);
+      if (this.#headers.size >= HEADERS_KEPT) this.#headers.clear();
+      this.#headers.set(call.id, headers);
+      this.changed();
+    } finally {
+      if (this.#headersReading === call.id) this.#headersReading = null;
+    }
   }
 
   async refreshCaptured(): Promise<void> {

@@ -14,6 +14,7 @@ import { STATUS_CLASSES, TRAFFIC_MODES, VIEWS } from './ui-state.js';
 export function handleKey(c: TuiController, k: KeyPress): void {
   const ui = c.ui;
   if (k.ctrl && k.input === 'c') return c.quit();
+  if (k.ctrl && k.input === 'l') return c.redraw();
   if (ui.prompt) return promptKey(c, k);
   if (ui.help) {
     ui.help = false;
@@ -174,14 +175,23 @@ function trafficKey(c: TuiController, k: KeyPress): void {
   }
   if (k.return) {
     ui.detail = !ui.detail;
+    ui.detailTop = 0;
     if (ui.detail) void c.refreshCaptured().catch(() => undefined);
+    return;
+  }
+  // with a call open, the pages scroll its detail (headers, bodies, log lines) and ↑↓ still select
+  if (ui.detail && (k.pageUp || k.pageDown)) {
+    ui.detailTop = Math.max(0, ui.detailTop + (k.pageDown ? 10 : -10));
     return;
   }
   const tap = filteredTap(s, ui);
   if (tap.length === 0) return;
   const at = selectedIndex(tap, ui.selectedSeq);
   const next = moved(k, at, tap.length);
-  if (next !== at) ui.selectedSeq = next === tap.length - 1 && !ui.paused && !ui.detail ? null : tap[next]!.seq;
+  if (next !== at) {
+    ui.selectedSeq = next === tap.length - 1 && !ui.paused && !ui.detail ? null : tap[next]!.seq;
+    ui.detailTop = 0;
+  }
 }
 
 function topicsKey(c: TuiController, k: KeyPress): void {

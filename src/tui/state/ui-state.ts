@@ -50,6 +50,8 @@ export interface UiState {
     /** the selected exchange's seq; null: the newest */
     selectedSeq: number | null;
     detail: boolean;
+    /** first line of the selected call's detail shown (PgUp/PgDn scroll it; 0 again for another call) */
+    detailTop: number;
     /** row selected in the top table (edges, then routes) */
     topSelected: number;
   };
@@ -70,7 +72,7 @@ export function initialUi(): UiState {
     notice: null,
     services: { selected: 0 },
     logs: { service: null, anchorSeq: null, filter: '', json: false },
-    traffic: { mode: 'tap', paused: null, service: null, status: 'all', path: '', selectedSeq: null, detail: false, topSelected: 0 },
+    traffic: { mode: 'tap', paused: null, service: null, status: 'all', path: '', selectedSeq: null, detail: false, detailTop: 0, topSelected: 0 },
     topics: { selected: 0, tail: null, json: false },
     faults: { selected: 0 },
   };

@@ -15,7 +15,7 @@ export function duration(ms: number | null): string {
 /** 812B, 48M, 1.2G */
 export function bytes(n: number | null): string {
   if (n === null || !Number.isFinite(n)) return '-';
-  if (n < 1024) return `${n}B`;
+  if (n < 1024) return `${Math.round(n)}B`; // a rate (bytes per second) is not whole
   const units = ['K', 'M', 'G', 'T'];
   let v = n / 1024;
   let u = 0;

@@ -38,6 +38,11 @@ export function plainLine(text: string, max = MAX_LINE_CHARS): string {
   return safeLine(text, max).replace(ANY_SGR, '');
 }
 
+/** Text with its colours (SGR sequences) removed: what a screen without colours shows. */
+export function withoutColors(text: string): string {
+  return text.includes('\u001b') ? text.replace(ANY_SGR, '') : text;
+}
+
 /** A progress line redrawn with `\r`: only what the terminal would finally show (the last segment). */
 function collapseCarriageReturns(s: string): string {
   const trimmed = s.replace(/\r+$/, '');

@@ -13,8 +13,8 @@ const LOOKS = {
   unhealthy: { word: 'unhealthy', symbol: '▲', color: 'yellow' },
   ready: { word: 'ready', symbol: '●', color: 'green' },
   reloading: { word: 'reloading', symbol: '⟳', color: 'cyan' },
-  building: { word: 'building', symbol: '⚙', color: 'cyan' },
-  buildFailed: { word: 'build failed', symbol: '✖', color: 'red' },
+  building: { word: 'building', symbol: '⚙', color: 'blue' },
+  buildFailed: { word: 'build failed', symbol: '⊘', color: 'red' },
   crashed: { word: 'crashed', symbol: '✖', color: 'red' },
   crashLoop: { word: 'crash loop', symbol: '↻', color: 'red' },
   stopping: { word: 'stopping', symbol: '◌', color: 'gray' },
@@ -25,16 +25,21 @@ export type LookName = keyof typeof LOOKS;
 
 /**
  * The state a user reads for an instance. The service's activity comes first while it
- * matters (a reload in progress, a build that failed while the old version keeps serving
- * shows both), then the supervisor's state; an exit devmode did not ask for is a crash.
+ * lasts, whatever its instances do meanwhile (the running version keeps serving during a
+ * build and a swap; a restart-mode reload stops and starts them): building, reloading, and
+ * a failed build until the next one (the change did not take: that is what to fix), unless
+ * the user stopped the service. Then the supervisor's state; an exit devmode did not ask for
+ * is a crash.
  */
 export function lookOf(service: ServiceView, i: InstanceView): StateLook {
   return LOOKS[lookName(service, i)];
 }
 
 export function lookName(service: ServiceView, i: InstanceView): LookName {
-  if (service.activity === 'build-failed' && i.state !== 'ready') return 'buildFailed';
-  if (service.activity === 'reloading' && i.state !== 'ready') return i.state === 'waiting' ? 'building' : 'reloading';
+  if (service.activity === 'building') return 'building';
+  if (service.activity === 'reloading') return 'reloading';
+  const stopped = i.state === 'stopped' || i.state === 'stopping' || (i.state === 'exited' && i.lastExit?.requested === true);
+  if (service.activity === 'build-failed' && !stopped) return 'buildFailed';
   switch (i.state) {
     case 'waiting':
       return 'waiting';

@@ -37,6 +37,19 @@ describe('ManagedProcess', () => {
     expect(((await res.json()) as { pid: number }).pid).toBe(proc.pid);
   });
 
+  test('http readiness answered 503: still starting, with why (views show it unhealthy), said once per reason; then ready', async () => {
+    const log = new EventLog();
+    const port = await freePort();
+    const proc = managed({ command: node('http-health.mjs'), port, publish: log.publish, readiness: http(), env: env({ PORT: port, UNHEALTHY_MS: 400 }) });
+    await proc.start();
+    const states = log.states();
+    expect(states.map((s) => [s.state, s.detail])).toEqual([
+      ['starting', undefined],
+      ['starting', 'readiness: GET /health answered 503'],
+      ['ready', undefined],
+    ]);
+  });
+
   test('tcp readiness through /bin/sh -c for a string command', async () => {
     const log = new EventLog();
     const port = await freePort();

@@ -110,6 +110,6 @@ describe('BuildRunner', () => {
     await queue.whenIdle();
     expect(await log()).toBe('start\nstart\nend\n');
     expect(reloads).toEqual(['svc/a.ts']);
-    expect(events.map((e) => e.type)).toEqual(['reload.started', 'reload.finished']);
+    expect(events.map((e) => e.type)).toEqual(['reload.started', 'build.started', 'build.started', 'build.finished', 'reload.finished']);
   });
 });

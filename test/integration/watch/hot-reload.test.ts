@@ -93,7 +93,7 @@ describe('HotReload', () => {
     await hot.whenIdle();
     expect(events.find((e) => e.type === 'build.failed')).toMatchObject({ service: 'api', exitCode: 3, output: expect.stringContaining('syntax error') });
     expect(reloads).toHaveLength(2);
-    expect(events.map((e) => e.type)).toEqual(['reload.started', 'build.failed']);
+    expect(events.map((e) => e.type)).toEqual(['reload.started', 'build.started', 'build.failed']);
 
     await hot.stop();
     await hot.stop();

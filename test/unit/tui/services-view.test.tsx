@@ -13,7 +13,7 @@ const ALL_STATES = new StaticStore({
     { name: 'halt', instances: [{ state: 'stopped', lastExit: { code: 0, signal: 'SIGTERM', ts: Date.UTC(2026, 0, 1, 11, 59, 0), requested: true } }] },
     { name: 'bye', instances: [{ state: 'stopping' }] },
     { name: 'hot', activity: 'reloading', lastReload: { trigger: 'src/a.ts', files: 1, startedAt: Date.UTC(2026, 0, 1, 11, 59, 59), outcome: 'running', ms: null, reason: null, buildOutput: null }, instances: [{ state: 'starting' }] },
-    { name: 'comp', activity: 'reloading', instances: [{ state: 'waiting' }] },
+    { name: 'comp', activity: 'building', instances: [{ state: 'waiting' }] },
     {
       name: 'broken',
       activity: 'build-failed',
@@ -28,7 +28,7 @@ describe('Services view', () => {
   it('shows every state in words and symbols, with pid, port, uptime, restarts, cpu and memory (wide terminal)', async () => {
     const tui = await renderTui(ALL_STATES, { columns: 160, rows: 40 });
     const s = tui.screen();
-    for (const look of ['● ready', '◐ starting', '▲ unhealthy', '○ waiting', '✖ crashed', '↻ crash loop', '■ stopped', '◌ stopping', '⟳ reloading', '⚙ building', '✖ build failed']) expect(s).toContain(look);
+    for (const look of ['● ready', '◐ starting', '▲ unhealthy', '○ waiting', '✖ crashed', '↻ crash loop', '■ stopped', '◌ stopping', '⟳ reloading', '⚙ building', '⊘ build failed']) expect(s).toContain(look);
     expect(s).toMatch(/api\s+● ready\s+40000\s+5000\s+30s\s+2\s+-\s+1\.5%\s+48M/);
     expect(s).toContain('readiness: GET /health answered 500');
     expect(s).toContain('unmanaged http://127.0.0.1:7000');

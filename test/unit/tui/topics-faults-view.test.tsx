@@ -8,7 +8,7 @@ const draft: SnapshotDraft = {
   broker: {
     topics: [
       { name: 'orders', partitions: [{ partition: 0, logStartOffset: 0, highWatermark: 12, sizeBytes: 900 }, { partition: 1, logStartOffset: 0, highWatermark: 8, sizeBytes: 500 }], messagesPerSec: 3.5, bytesPerSec: 2048 },
-      { name: 'audit', partitions: [{ partition: 0, logStartOffset: 0, highWatermark: 0, sizeBytes: 0 }], messagesPerSec: 0, bytesPerSec: 0 },
+      { name: 'audit', partitions: [{ partition: 0, logStartOffset: 0, highWatermark: 0, sizeBytes: 0 }], messagesPerSec: 0.2, bytesPerSec: 14.42972 },
     ],
     groups: [{ groupId: 'user-service', state: 'Stable', generation: 3, protocol: 'range', members: [], offsets: [], services: ['user'], lag: 4 }],
   },
@@ -25,6 +25,7 @@ describe('Topics view', () => {
     await tui.press('4');
     let s = await tui.until('p0 @11');
     expect(s).toMatch(/orders\s+2 0:12 1:8\s+3\.5\s+2\.0K/);
+    expect(s).toMatch(/audit\s+1 0:0\s+0\.2\s+14B/); // a rate in bytes is rounded
     expect(s).toMatch(/user-service\s+Stable\s+0\s+4\s+user/);
     expect(s).toContain('key=ada traceparent=00-abc-def-01');
     expect(s).toContain('{"id":"o-1","userId":"ada"}');
@@ -132,9 +133,28 @@ describe('Header, help, the tick', () => {
     expect(s).toContain('gateway http://127.0.0.1:9000');
     expect(s).toContain('kafka embedded 127.0.0.1:9092');
     expect(s).toMatch(/3\/3 ready\s+42 req\/s\s+3 errors \(2\.0%\)/);
-    store.set({ ...draft, header: { remote: { adminUrl: 'http://127.0.0.1:9009', connected: false, since: T, error: 'devmode stopped' } } });
-    s = await tui.until('disconnected');
-    expect(s).toContain('attached to http://127.0.0.1:9009: disconnected (devmode stopped), retrying');
+    expect(s).not.toContain('attached');
+    store.set({ ...draft, header: { remote: { adminUrl: 'http://127.0.0.1:9009', connected: true, since: T, error: null } } });
+    s = await tui.until('attached to http://127.0.0.1:9009');
+    expect(s).toMatch(/3\/3 ready\s+0 req\/s\s+0 errors\s+attached to http:\/\/127\.0\.0\.1:9009/);
+    store.set({ ...draft, ts: T + 12_000, header: { remote: { adminUrl: 'http://127.0.0.1:9009', connected: false, since: T, error: 'the devmode stopped or went away' } } });
+    s = await tui.until('not answering');
+    expect(s).toContain('✖ http://127.0.0.1:9009 not answering for 12s; retrying  last seen: 3/3 ready  (the devmode stopped or went away)');
+    expect(s).not.toMatch(/\d+ req\/s/);
+  });
+
+  it("devmode up's own TUI (attached to its own admin API) reads as the system's: no \"attached to\"; a devmode that stops answering is said plainly", async () => {
+    const store = new StaticStore({ ...draft, header: { requestsPerSec: 2.5, remote: { adminUrl: 'http://127.0.0.1:9009', connected: true, since: T, error: null } } });
+    const tui = await renderTui(store, { columns: 140, rows: 24 }, { attached: false });
+    let s = tui.screen();
+    expect(s).toMatch(/3\/3 ready\s+2\.5 req\/s\s+0 errors/);
+    expect(s).toContain('gateway http://127.0.0.1:9000');
+    expect(s).not.toContain('attached');
+    expect(s).not.toContain('9009');
+    store.set({ ...draft, ts: T + 3000, header: { remote: { adminUrl: 'http://127.0.0.1:9009', connected: false, since: T, error: 'connect ECONNREFUSED 127.0.0.1:9009' } } });
+    s = await tui.until('not answering');
+    expect(s).toContain('✖ devmode not answering for 3s; retrying  last seen: 3/3 ready  (connect ECONNREFUSED 127.0.0.1:9009)');
+    expect(s).not.toContain('attached');
   });
 
   it('? lists every key and fits 80x24; any key closes it', async () => {

@@ -7,7 +7,7 @@ const series = { bucketMs: 60_000, requests: [1, 3, 8, 2, 0, 5], errors: [0, 0, 
 const draft: SnapshotDraft = {
   services: [{ name: 'order' }, { name: 'user' }],
   tap: [
-    { path: '/api/orders', method: 'POST', status: 201, durationMs: 3.2, traceId: 'aaaa', ts: T - 3000 },
+    { id: 'gw-1', path: '/api/orders', method: 'POST', status: 201, durationMs: 3.2, traceId: 'aaaa', ts: T - 3000 },
     { path: '/internal/users/ada', caller: { service: 'order', instance: 0 }, callee: { service: 'user', instance: 1 }, status: 200, durationMs: 1.1, traceId: 'aaaa', ts: T - 2990 },
     { path: '/api/users/bob', callee: { service: 'user', instance: 0 }, status: 404, durationMs: 0.8, ts: T - 2000 },
     { path: '/api/orders/9', status: 503, durationMs: 0.3, error: "fault 'rule-1' answered 503", fault: 'rule-1: status 503', ts: T - 1000 },
@@ -15,8 +15,14 @@ const draft: SnapshotDraft = {
   logs: [{ service: 'order', text: 'placing order for ada', ts: T - 2995 }, { service: 'user', text: 'much later', ts: T + 60_000 }],
   traffic: {
     windowSec: 60,
-    edges: [{ caller: 'gateway', callee: 'order', requests: 120, ratePerSec: 2, errors: 1, errorRate: 0.01, p50: 2.5, p95: 9, p99: 31, series }],
-    routes: [{ caller: 'gateway', callee: 'order', method: 'POST', route: '/api/orders', requests: 100, ratePerSec: 1.7, errors: 0, errorRate: 0, p50: 2, p95: 8, p99: 20, series }],
+    edges: [
+      { caller: 'gateway', callee: 'order', requests: 120, ratePerSec: 2, errors: 1, errorRate: 0.01, p50: 2.5, p95: 9, p99: 31, series },
+      { caller: 'order', callee: 'user', requests: 0, ratePerSec: 0, errors: 0, errorRate: 0, p50: 0, p95: 0, p99: 0, series },
+    ],
+    routes: [
+      { caller: 'gateway', callee: 'order', method: 'POST', route: '/api/orders', requests: 100, ratePerSec: 1.7, errors: 0, errorRate: 0, p50: 2, p95: 8, p99: 20, series },
+      { caller: 'shipping', callee: 'user', method: 'WS', route: '/internal/shipments/stream', requests: 1, ratePerSec: 0.1, errors: 0, errorRate: 0, p50: 0, p95: 0, p99: 0, series },
+    ],
   },
   topology: { observed: [{ from: 'gateway', to: 'order', kind: 'http' }, { from: 'order', to: 'user', kind: 'http' }, { from: 'order', to: 'orders', kind: 'produce' }], undeclared: [{ from: 'order', to: 'user' }], unused: [{ from: 'shipping', to: 'user' }] },
 };
@@ -72,6 +78,44 @@ describe('Traffic view', () => {
     expect(tui.control.named('setFault')).toEqual([['setFault', { caller: 'gateway', callee: 'order', abort: true }]]);
   });
 
+  it('a selected call shows its request and response headers (redacted by devmode), capture or not; read once, on selection', async () => {
+    const tui = await renderTui(new StaticStore(draft), { columns: 120, rows: 40 });
+    tui.control.headers.set('gw-1', {
+      id: 'gw-1',
+      request: [['Host', '127.0.0.1:9000'], ['Authorization', '[redacted]'], ['Content-Type', 'application/json']],
+      response: { statusLine: 'HTTP/1.1 201 Created', headers: [['content-type', 'application/json'], ['set-cookie', '[redacted]']] },
+    });
+    await tui.press('3', KEY.up, KEY.up, KEY.up, KEY.enter);
+    const s = await tui.until('response HTTP/1.1 201 Created');
+    expect(s).toMatch(/request headers\n\s+Host: 127\.0\.0\.1:9000\n\s+Authorization: \[redacted\]\n\s+Content-Type: application\/json/);
+    expect(s).toMatch(/content-type: application\/json\n\s+set-cookie: \[redacted\]/);
+    expect(s).toContain('bodies: not captured (c: capture this edge)');
+    expect(tui.control.named('callHeaders')).toEqual([['callHeaders', 'gw-1']]);
+    // another call: its own headers; one devmode no longer keeps says so
+    await tui.press(KEY.down);
+    await tui.until('headers: no longer kept');
+    await tui.press(KEY.up);
+    await tui.until('response HTTP/1.1 201 Created');
+    expect(tui.control.named('callHeaders').filter((c) => c[1] === 'gw-1')).toHaveLength(1);
+  });
+
+  it('at 80x24 a long detail scrolls with PgDn/PgUp, saying what is below and above', async () => {
+    const tui = await renderTui(new StaticStore(draft));
+    const many: [string, string][] = Array.from({ length: 20 }, (_, i) => [`x-header-${i}`, `value ${i}`]);
+    tui.control.headers.set('gw-1', { id: 'gw-1', request: many, response: { statusLine: 'HTTP/1.1 201 Created', headers: [['content-type', 'application/json']] } });
+    await tui.press('3', KEY.up, KEY.up, KEY.up, KEY.enter);
+    let s = await tui.until('x-header-0: value 0');
+    expect(s).toMatch(/↓ \d+ more lines \(PgDn\); v: all of it in \$PAGER/);
+    expect(s).not.toContain('response HTTP/1.1 201 Created');
+    await tui.press(KEY.pageDown, KEY.pageDown);
+    s = await tui.until('response HTTP/1.1 201 Created');
+    expect(s).toMatch(/↑ \d+ above \(PgUp\)/);
+    expect(s).not.toContain('x-header-0:');
+    expect(s).toMatch(/POST\s+\/api\/orders\s+201/); // the selection stays
+    await tui.press(KEY.pageUp, KEY.pageUp);
+    await tui.until('x-header-0: value 0');
+  });
+
   it('a failed call shows devmode\'s answer and the fault', async () => {
     const tui = await renderTui(new StaticStore(draft));
     await tui.press('3', KEY.enter);
@@ -86,6 +130,9 @@ describe('Traffic view', () => {
     let s = await tui.until('EDGES');
     expect(s).toMatch(/gateway -> order\s+2\.0\s+1\s+2\.5ms\s+9\.0ms\s+31ms\s+▁▃█▂ ▅/);
     expect(s).toMatch(/POST order\/api\/orders\s+1\.7\s+0\s+2\.0ms/);
+    // no latency to tell: none in the window, or a WebSocket (not 0 ms)
+    expect(s).toMatch(/order -> user\s+0\s+0\s+-\s+-\s+-/);
+    expect(s).toMatch(/WS user\/internal\/shipments\/stream\s+0\.1\s+0\s+-\s+-\s+-/);
     await tui.press('m');
     s = await tui.until('OBSERVED');
     expect(s).toMatch(/order -> user\s+http\s+not in depends_on/);

@@ -4,12 +4,12 @@
  */
 import { render } from 'ink-testing-library';
 import { onTestFinished } from 'vitest';
-import type { CapturedView, FaultRuleInput, FaultRuleView, ProduceInput, RecordView, SystemControl } from '../../../src/core/contracts.js';
+import type { CallHeadersView, CapturedView, FaultRuleInput, FaultRuleView, ProduceInput, RecordView, SystemControl } from '../../../src/core/contracts.js';
 import type { Store } from '../../../src/core/store/index.js';
 import { App } from '../../../src/tui/components/App.js';
 import { TuiController } from '../../../src/tui/state/controller.js';
 
-export const KEY = { up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', left: '\u001B[D', enter: '\r', esc: '\u001B', backspace: '\u007F', pageUp: '\u001B[5~', end: '\u001B[F', tab: '\t' } as const;
+export const KEY = { up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', left: '\u001B[D', enter: '\r', esc: '\u001B', backspace: '\u007F', pageUp: '\u001B[5~', pageDown: '\u001B[6~', end: '\u001B[F', tab: '\t' } as const;
 
 /** A SystemControl that records calls; `fail` makes the next call reject as a real one does. */
 export class RecordingControl implements SystemControl {
@@ -35,6 +35,9 @@ export class RecordingControl implements SystemControl {
   captureOn(t: { caller?: string; callee?: string }) { return this.#answer('captureOn', [t], undefined); }
   captureOff(t?: { caller?: string; callee?: string }) { return this.#answer('captureOff', [t], undefined); }
   captured() { return this.#answer<CapturedView>('captured', [], { enabled: [], exchanges: [] }); }
+  /** what callHeaders answers, by call id */
+  headers = new Map<string, CallHeadersView>();
+  callHeaders(id: string) { return this.#answer('callHeaders', [id], this.headers.get(id) ?? null); }
   named(name: string) { return this.calls.filter((c) => c[0] === name); }
 }
 
@@ -50,9 +53,11 @@ export interface Tui {
   resize(columns: number, rows: number): void;
 }
 
-export async function renderTui(store: Store, size: { columns: number; rows: number } = { columns: 80, rows: 24 }): Promise<Tui> {
-  const control = new RecordingControl();
-  const controller = new TuiController({ store, control, now: () => store.getSnapshot().ts });
+export async function renderTui(store: Store, size: { columns: number; rows: number } = { columns: 80, rows: 24 }, options: { color?: boolean; attached?: boolean; control?: SystemControl; now?: () => number } = {}): Promise<Tui> {
+  const { control: given, ...look } = options;
+  // a real SystemControl (a running system's) when given; `tui.control`'s records are then empty
+  const control = (given ?? new RecordingControl()) as RecordingControl;
+  const controller = new TuiController({ store, control, now: () => store.getSnapshot().ts, ...look });
   const ink = render(<App controller={controller} size={size} />);
   onTestFinished(() => {
     ink.unmount();

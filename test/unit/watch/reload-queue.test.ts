@@ -80,7 +80,8 @@ describe('ReloadQueue', () => {
     expect(t.reloads.map((r) => r.trigger)).toEqual(['a.ts']);
     t.reloads[0]!.done.resolve();
     await t.queue.whenIdle();
-    expect(t.types()).toEqual(['reload.started', 'reload.finished']);
+    // views tell building from reloading: each build (the restarted one too) is announced, and its success
+    expect(t.types()).toEqual(['reload.started', 'build.started', 'build.started', 'build.finished', 'reload.finished']);
   });
 
   it('changes during a reload queue exactly one more job, which builds and reloads after it', async () => {
@@ -98,7 +99,8 @@ describe('ReloadQueue', () => {
     await flush();
     expect(b.runs).toHaveLength(2);
     expect(t.events.filter((e) => e.type === 'reload.started').map((e) => (e as { trigger: string }).trigger)).toEqual(['one.ts', 'two.ts']);
-    expect(t.events.at(-1)).toMatchObject({ type: 'reload.started', files: 3 });
+    expect(t.events.at(-2)).toMatchObject({ type: 'reload.started', files: 3 });
+    expect(t.events.at(-1)).toMatchObject({ type: 'build.started', service: 'user' });
     b.finish();
     await flush();
     expect(t.reloads).toHaveLength(2);
