@@ -35,9 +35,13 @@ export class AdminClient {
     return json as SystemSnapshot;
   }
 
-  /** `GET /snapshot`: the running devmode's whole read model (`logs: false` leaves the log rings out). */
-  async snapshot(options: { logs?: boolean } = {}, signal?: AbortSignal): Promise<StoreSnapshot> {
-    const res = await this.#request('GET', options.logs === false ? 'snapshot?logs=0' : 'snapshot', {}, signal);
+  /**
+   * `GET /snapshot`: the running devmode's whole read model (`logs: false` leaves the log
+   * rings out; `figuresOnly` the tap and recent events as well).
+   */
+  async snapshot(options: { logs?: boolean; figuresOnly?: boolean } = {}, signal?: AbortSignal): Promise<StoreSnapshot> {
+    const path = options.figuresOnly ? 'snapshot?figures=1' : options.logs === false ? 'snapshot?logs=0' : 'snapshot';
+    const res = await this.#request('GET', path, {}, signal);
     const json = this.#json(res, await readBody(res));
     if (typeof json !== 'object' || json === null || typeof (json as StoreSnapshot).version !== 'number' || !Array.isArray((json as StoreSnapshot).services)) throw this.#notDevmode(res.statusCode ?? 0);
     return json as StoreSnapshot;

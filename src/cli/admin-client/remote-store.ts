@@ -149,7 +149,7 @@ class RemoteFeed implements RemoteStoreSession {
     return {
       prepare: async () => {
         if (!this.#remote.connected) return;
-        this.#figures = await this.#client.snapshot({ logs: false }, AbortSignal.timeout(2000));
+        this.#figures = await this.#client.snapshot({ figuresOnly: true }, AbortSignal.timeout(2000));
       },
       remote: () => this.#remote,
       addresses: () => ({ gatewayUrl: figures()?.header.gatewayUrl ?? '', locatorUrl: figures()?.header.locatorUrl ?? '', adminUrl: figures()?.header.adminUrl || this.#client.url }),

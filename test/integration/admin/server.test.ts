@@ -214,7 +214,7 @@ async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs 
 }
 
 describe('the read model and the new commands', () => {
-  test('GET /snapshot is the Store snapshot, with logs unless ?logs=0', async () => {
+  test('GET /snapshot is the Store snapshot, with logs unless ?logs=0, only the figures with ?figures=1', async () => {
     const admin = await startAdmin();
     admin.bus.publish(log('order', 'listening'));
     const full = (await send('GET', `${admin.url}/snapshot`)).json;
@@ -225,6 +225,13 @@ describe('the read model and the new commands', () => {
     const lean = (await send('GET', `${admin.url}/snapshot?logs=0`)).json;
     expect(lean.logs).toEqual({ byInstance: {}, merged: { items: [], dropped: 0, total: 0 } });
     expect(lean.services).toEqual(full.services);
+    admin.bus.publish({ type: 'system.notice', level: 'info', source: 'test', message: 'noted', ts: Date.now() });
+    const figures = (await send('GET', `${admin.url}/snapshot?figures=1`)).json;
+    expect((await send('GET', `${admin.url}/snapshot`)).json.events.items.length).toBeGreaterThan(0);
+    expect(figures.events.items).toEqual([]);
+    expect(figures.tap.items).toEqual([]);
+    expect(figures.logs.merged.items).toEqual([]);
+    expect(figures.header).toEqual(expect.objectContaining({ name: 'shop', ready: 2, total: 3 }));
   });
 
   test('stop and start a service; broker down and up as a fault rule; produce without a broker is a 503', async () => {
