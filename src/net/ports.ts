@@ -1,15 +1,21 @@
 import { createServer } from 'node:net';
 import { findPortHolder, type PortHolder } from './port-holder.js';
 
-/** The dynamic/private range (IANA) that derived service ports fall in, as Lagom does. */
-export const DERIVED_PORT_MIN = 49152;
-export const DERIVED_PORT_MAX = 65535;
+/**
+ * The range derived ports fall in: below every common OS's ephemeral range (Linux
+ * 32768-60999, macOS and Windows 49152-65535). A service binds its port a second or so
+ * after devmode chose it; in the ephemeral range (IANA's 49152-65535, which Lagom uses) an
+ * outgoing connection could take it meanwhile, and did, at 100 services x 2 (the service
+ * then failed with EADDRINUSE).
+ */
+export const DERIVED_PORT_MIN = 20000;
+export const DERIVED_PORT_MAX = 32767;
 
 /** How many ports upward a busy derived port is probed past before asking the OS instead. */
 const PROBE_LIMIT = 256;
 
 /**
- * A stable port for a service: FNV-1a (32-bit) of `system/service` folded into 49152-65535,
+ * A stable port for a service: FNV-1a (32-bit) of `system/service` folded into the range above,
  * so the same system gets the same ports on every run and machine. Instance i takes the i-th
  * port after instance 0's, wrapping within the range.
  */
