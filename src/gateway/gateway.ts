@@ -9,6 +9,7 @@ import type { DevmodeEvent } from '../core/events/index.js';
 import { HttpListener, type BoundAddress } from '../net/http-server.js';
 import { isNoInstance, pickInstance, withRetry } from '../net/upstream.js';
 import { lazyAbortSignal } from '../net/lazy-signal.js';
+import { exchangeEvent, type ExchangeFacts } from '../net/exchange-event.js';
 import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.js';
 import { interceptConnections, LeanConnection, leanForward, type LeanHandler, type LeanRequest } from '../net/lean/index.js';
 import { wsClosedEvent, type WsUpgradeResult } from '../net/proxy/ws-proxy.js';
@@ -45,6 +46,9 @@ export interface GatewayOptions {
   /** where each call's headers are left (by reference) for a view to ask for */
   headers?: ExchangeHeaders;
 }
+
+/** The caller of every call through the gateway. */
+const GATEWAY_CALLER = { service: 'gateway', instance: null };
 
 /** One try at a target; `previous` is the failed retryable try before it, if any. */
 type Attempt<R> = (target: InstanceAddress, previous?: R) => Promise<R>;
@@ -245,37 +249,10 @@ export class Gateway {
     else answer(serviceDown(service, `instance ${target.instance} at ${target.host}:${target.port}: ${result.code ?? result.error.message}`));
   }
 
-  #report(x: {
-    id: string;
-    service: string;
-    instance: number | null;
-    method: string;
-    path: string;
-    started: number;
-    traceparent: string;
-    status: number;
-    requestBytes: number;
-    responseBytes: number;
-    error: string | undefined;
-    fault: string | undefined;
-  }): void {
-    this.#publish({
-      type: 'http.exchange',
-      id: x.id,
-      caller: { service: 'gateway', instance: null },
-      callee: { service: x.service, instance: x.instance },
-      method: x.method,
-      path: x.path,
-      status: x.status,
-      durationMs: performance.now() - x.started,
-      requestBytes: x.requestBytes,
-      responseBytes: x.responseBytes,
-      ...(x.error ? { error: x.error } : {}),
-      ...(x.fault ? { fault: x.fault } : {}),
-      traceparent: x.traceparent,
-      ts: Date.now(),
-    });
+  #report(x: Omit<ExchangeFacts, 'caller' | 'callee'> & { service: string; instance: number | null }): void {
+    this.#publish(exchangeEvent({ ...x, caller: GATEWAY_CALLER, callee: { service: x.service, instance: x.instance } }));
   }
+
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());

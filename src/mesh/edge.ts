@@ -12,6 +12,7 @@ import { HttpProxy, proxyUpgrade, type ForwardResult } from '../net/proxy/index.
 import { wsClosedEvent } from '../net/proxy/ws-proxy.js';
 import { pickInstance, withRetry, type NoInstance } from '../net/upstream.js';
 import { lazyAbortSignal } from '../net/lazy-signal.js';
+import { exchangeEvent, type ExchangeFacts } from '../net/exchange-event.js';
 import { WsFrameTap, type BodyCapture } from './capture/index.js';
 import { TraceparentSource } from '../net/traceparent.js';
 
@@ -340,37 +341,10 @@ export class MeshEdge {
     report(null, status, 0, client.answerJson(status, body), body.reason);
   }
 
-  #report(x: {
-    id: string;
-    caller: Endpoint;
-    instance: number | null;
-    method: string;
-    path: string;
-    started: number;
-    traceparent: string;
-    status: number;
-    requestBytes: number;
-    responseBytes: number;
-    error: string | undefined;
-    fault: string | undefined;
-  }): void {
-    this.#publish({
-      type: 'http.exchange',
-      id: x.id,
-      caller: x.caller,
-      callee: { service: this.#options.callee, instance: x.instance },
-      method: x.method,
-      path: x.path,
-      status: x.status,
-      durationMs: performance.now() - x.started,
-      requestBytes: x.requestBytes,
-      responseBytes: x.responseBytes,
-      ...(x.error ? { error: x.error } : {}),
-      traceparent: x.traceparent,
-      ...(x.fault ? { fault: x.fault } : {}),
-      ts: Date.now(),
-    });
+  #report(x: Omit<ExchangeFacts, 'callee'> & { instance: number | null }): void {
+    this.#publish(exchangeEvent({ ...x, callee: { service: this.#options.callee, instance: x.instance } }));
   }
+
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
