@@ -4,6 +4,7 @@ import { deferred, type Deferred } from '../util/deferred.js';
 import { Backoff, shouldRestart, type BackoffOptions, type RestartPolicy } from './backoff.js';
 import { InstanceFailedError, instanceLabel } from './exit-info.js';
 import { ManagedProcess, type GroupTracker } from './managed-process.js';
+import { isPortFree } from '../net/ports.js';
 
 /** Everything needed to run (and re-run) one instance of a service. */
 export interface SlotSpec {
@@ -15,6 +16,11 @@ export interface SlotSpec {
   host?: string;
   /** the port this instance listens on (allocated by the caller, see net/ports.ts) */
   port: number;
+  /**
+   * For a port devmode chose (not one written in devmode.yaml): called before a restart when
+   * another process now holds the port, with that port; answers the port to use instead.
+   */
+  movePort?: (busy: number) => Promise<number>;
   /** the complete environment, or a factory called with the port each time it (re)starts */
   env: Readonly<Record<string, string>> | ((port: number) => Readonly<Record<string, string>>);
   readiness: ReadinessConfig;
@@ -290,9 +296,13 @@ export class InstanceSlot {
       const decision = this.#backoff.next(this.#deps.now(), this.#deps.now() - this.#startedAt);
       this.#shownState = decision.crashLoop ? 'crash-loop' : 'backoff';
       const timer = setTimeout(() => {
-        if (this.#state.id !== 'backoff' || this.#state.timer !== timer) return;
-        this.#state = { id: 'running' };
-        this.#spawn();
+        void (async () => {
+          if (this.#state.id !== 'backoff' || this.#state.timer !== timer) return;
+          await this.#movePortIfTaken();
+          if (this.#state.id !== 'backoff' || this.#state.timer !== timer) return;
+          this.#state = { id: 'running' };
+          this.#spawn();
+        })();
       }, decision.delayMs);
       this.#state = { id: 'backoff', timer };
       this.#publishSlotState(this.#shownState, {
@@ -300,6 +310,23 @@ export class InstanceSlot {
         detail: `${exit.reason}; restart ${decision.attempt} in ${decision.delayMs} ms${decision.crashLoop ? ' (crash loop)' : ''}`,
       });
     });
+  }
+
+  /**
+   * A derived port another program took between devmode choosing it and the service binding
+   * it (the service then died with EADDRINUSE): the restart goes to another port rather than
+   * into a crash loop. Callers follow through the registry (the `ready` event names the port).
+   */
+  async #movePortIfTaken(): Promise<void> {
+    const spec = this.#spec;
+    if (!spec.movePort || (await isPortFree(spec.port, spec.host ?? '127.0.0.1'))) return;
+    try {
+      const port = await spec.movePort(spec.port);
+      this.#deps.publish({ type: 'system.notice', level: 'warn', source: 'supervisor', message: `${instanceLabel(this.ref)}: port ${spec.port} is taken by another program; restarting on ${port}`, ts: Date.now() });
+      this.#spec = { ...spec, port };
+    } catch {
+      // no port to move to: the restart tries the same one, as before
+    }
   }
 
   /** Read through a method so TypeScript does not keep a narrowing across an await. */

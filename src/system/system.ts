@@ -15,6 +15,7 @@ import { Registry } from '../locator/registry.js';
 import { LocatorServer } from '../locator/server.js';
 import { BodyCapture, FaultTable, HeaderRing, routeOf, Topology, TrafficStats } from '../mesh/index.js';
 import { HttpProxy } from '../net/proxy/index.js';
+import { allocatePort } from '../net/ports.js';
 import { describeMachineLimit } from '../net/machine-limits.js';
 import { Supervisor, Watchdog, type InstanceSlot } from '../supervisor/index.js';
 import type { HotReload } from '../watch/index.js';
@@ -314,6 +315,8 @@ export class System {
         cwd: service.cwd,
         host: '127.0.0.1',
         port,
+        // a derived port someone else took is left for the next free one; a written one is the user's
+        ...(service.port === null && this.#plan ? { movePort: (busy: number) => allocatePort({ preferred: busy + 1, fixed: false, reserved: this.#plan!.reserved, wanted: `service ${service.name} instance ${instance}` }) } : {}),
         env: (p) => this.#environment(service, instance, p),
         readiness: service.readiness,
         restart: service.restart,

@@ -48,6 +48,32 @@ describe('Supervisor', () => {
     expect(log.states().at(-1)?.state).toBe('stopped');
   });
 
+  test('a port devmode chose, taken by another program before the service bound it, moves on the restart', async () => {
+    const log = new EventLog();
+    const sup = supervisor(log, { backoff: { initialMs: 50 } });
+    // another program holds the port the service was given
+    const { createServer } = await import('node:net');
+    const held = new Set<import('node:net').Socket>();
+    const holder = createServer((socket) => held.add(socket));
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    onTestFinished(() => {
+      for (const socket of held) socket.destroy();
+      return new Promise<void>((r) => holder.close(() => r()));
+    });
+    const taken = (holder.address() as { port: number }).port;
+    const other = await freePort();
+    const asked: number[] = [];
+    const slot = sup.startInstance(
+      spec({ command: node('http-health.mjs'), port: taken, readiness: http(), movePort: async (busy) => (asked.push(busy), other) }),
+    );
+    await slot.whenReady();
+    expect(asked).toEqual([taken]);
+    expect(slot.port).toBe(other);
+    expect((await get(other)).pid).toBe(slot.pid);
+    expect(log.states().find((s) => s.state === 'ready')?.port).toBe(other);
+    expect(log.events.some((e) => e.type === 'system.notice' && e.message.includes(`port ${taken} is taken by another program; restarting on ${other}`))).toBe(true);
+  });
+
   test('stopService keeps a service stopped (no restart); startService and restart bring it back with a new process', async () => {
     const log = new EventLog();
     const sup = supervisor(log);
