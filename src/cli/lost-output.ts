@@ -23,6 +23,22 @@ export class LostOutput {
     return this.#lost;
   }
 
+  /**
+   * Whether an error thrown (not emitted) somewhere is the terminal going away: the TUI
+   * setting raw mode on a terminal that just hung up throws EIO from inside Ink. Taken like
+   * a failed write (true, and `onLost` once); anything else is not ours (false).
+   */
+  takes(error: unknown): boolean {
+    const e = error as NodeJS.ErrnoException | null;
+    if (e?.code !== 'EIO' || (e.syscall !== 'setRawMode' && !this.#terminalGone())) return false;
+    this.#onError(e);
+    return true;
+  }
+
+  #terminalGone(): boolean {
+    return [0, 1, 2].some((fd) => this.#wasTty[fd] && !safeIsatty(fd));
+  }
+
   readonly #onError = (error: NodeJS.ErrnoException): void => {
     // The failed stream destroyed itself, so later writes to it are dropped quietly; the
     // other one (stderr when only stdout's pipe closed) still says what happens.

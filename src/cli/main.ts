@@ -28,6 +28,8 @@ const output = new LostOutput([process.stdout, process.stderr], (reason) => cont
 process.on('exit', () => output.release());
 
 process.on('uncaughtException', (error) => {
+  // The terminal hung up under the TUI (raw mode cannot be set on it): stop as on SIGHUP.
+  if (output.takes(error)) return;
   // A limit of the machine (EMFILE, say) met by a socket of any part is the user's to raise, not a bug.
   const limit = describeMachineLimit(error);
   process.stderr.write(limit ? `devmode: ${limit}\n` : `devmode: internal error (please report it): ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -42,7 +44,10 @@ try {
   const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() }, controller.signal);
   process.exitCode = crashed ? 70 : code;
 } catch (error) {
-  if (isUserError(error)) {
+  if (output.takes(error)) {
+    // the terminal hung up under the TUI (Ink passes its error on): nothing to say, to nobody
+    process.exitCode = crashed ? 70 : 0;
+  } else if (isUserError(error)) {
     process.stderr.write(`devmode: ${error.message}\n`);
     process.exitCode = error.exitCode ?? 1;
   } else if (describeMachineLimit(error)) {
