@@ -47,6 +47,9 @@ export interface GatewayOptions {
   headers?: ExchangeHeaders;
 }
 
+/** Keep-alive connections from clients close after this long idle, on either path. */
+const IDLE_CONNECTION_MS = 30_000;
+
 /** The caller of every call through the gateway. */
 const GATEWAY_CALLER = { service: 'gateway', instance: null };
 
@@ -95,7 +98,7 @@ export class Gateway {
     const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
     this.#server = http.createServer(
       {
-        keepAliveTimeout: 30_000,
+        keepAliveTimeout: IDLE_CONNECTION_MS,
         // node:http answers an incomplete request after requestTimeout (headers after
         // headersTimeout, which may not exceed it), checked every connectionsCheckingInterval
         // (30 s by default: a 60 s limit then fired after 67 to 97 s).
@@ -114,7 +117,7 @@ export class Gateway {
       if (!socket.writable || current?.headersSent) return void socket.destroy();
       sendErrorOnSocket(socket, unreadableRequest(error, requestTimeoutMs));
     });
-    this.#handOff = interceptConnections(this.#server, (socket) => new LeanConnection(socket, this.#lean, { idleMs: 30_000, partial: 'hand-off' }));
+    this.#handOff = interceptConnections(this.#server, (socket) => new LeanConnection(socket, this.#lean, { idleMs: IDLE_CONNECTION_MS, partial: 'hand-off' }));
     this.#listener = new HttpListener(this.#server);
   }
 

@@ -4,18 +4,11 @@
  * window, and the next one after the window says how many were held back. A cap across all
  * clients keeps a flood of distinct problems (a port scanner, a fuzzer) from flooding too.
  */
-import type { BrokerEvent, ClientProblemKind } from '../../core/events/index.js';
+import type { BrokerEvent } from '../../core/events/index.js';
 import type { ConnectionClient } from './connection-client.js';
 
-/** One problem, as the connection or a handler saw it. */
-export interface ClientProblem {
-  kind: ClientProblemKind;
-  api?: string;
-  version?: number;
-  message: string;
-  hint: string;
-  closed: boolean;
-}
+/** One problem, as the connection or a handler saw it: the event's own fields (see core/events). */
+export type ClientProblem = Pick<Extract<BrokerEvent, { type: 'broker.client.error' }>, 'kind' | 'api' | 'version' | 'message' | 'hint' | 'closed'>;
 
 /** The connection the problem came from. */
 export interface ProblemSource {

@@ -2,6 +2,7 @@ import type { ForwardResult, ProxyTarget } from '../proxy/types.js';
 import { ChunkedEnd } from './chunked.js';
 import { headEnd, MAX_HEAD_BYTES, readResponseHead, type RequestHead, type ResponseHead } from './head.js';
 import type { LeanUpstreams, UpstreamConnection, UpstreamOwner } from './upstreams.js';
+import { NEVER_CONNECTED } from '../connect-errors.js';
 
 /** A request read whole by the lean path: its head and its body (Content-Length bytes). */
 export interface LeanRequest {
@@ -30,15 +31,12 @@ export interface LeanClient {
   current: { clientGone(): void } | null;
 }
 
-/** Error codes that mean the connection was never established (nothing was sent). */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-
 /**
  * Sends one request over a keep-alive connection and relays the answer's bytes to the
  * client as they come, verbatim (status line, headers, body framing: the service's own
  * answer reaches its caller unchanged). The request head is rebuilt only to set what
- * `send` says (this hop's traceparent, the gateway's path and X-Forwarded-*). Settles with the same ForwardResult as net/proxy, under the same
- * retry rule: `retryable` when no byte can have reached the upstream application (never
+ * `send` says (this hop's traceparent, the gateway's path and X-Forwarded-*). Settles with
+ * the same ForwardResult as net/proxy, under the same retry rule: `retryable` when no byte can have reached the upstream application (never
  * connected, or a pooled connection that closed before answering).
  */
 export function leanForward(upstreams: LeanUpstreams, client: LeanClient, request: LeanRequest, target: ProxyTarget, send: LeanSend): Promise<ForwardResult> {

@@ -34,9 +34,7 @@ import { LeanUpstreams } from '../lean/upstreams.js';
 import { NodeHttpForwarder } from './node-forward.js';
 import type { ForwardOptions, ForwardResult, ProxyTarget } from './types.js';
 import type { ClientAwareHandler, TrackedClient, UpstreamPools, UpstreamPoolsOptions } from './upstream-pool.js';
-
-/** Error codes that mean the connection was never established (nothing was sent). */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+import { NEVER_CONNECTED } from '../connect-errors.js';
 
 /** How a connection closed under a request shows up (undici's "other side closed", a reset, a broken pipe). */
 const CONNECTION_CLOSED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);

@@ -2,9 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { addForwarded, endToEndHeaders } from './headers.js';
 import type { ForwardOptions, ForwardResult, ProxyTarget } from './types.js';
-
-/** Error codes that mean the connection was never established (nothing was sent). */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN']);
+import { NEVER_CONNECTED } from '../connect-errors.js';
 
 /** Bytes of a request body kept for a replay on another connection (larger bodies are not retried). */
 const MAX_REPLAY = 64 * 1024;

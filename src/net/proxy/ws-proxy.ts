@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { addForwarded, endToEndHeaders } from './headers.js';
 import type { ForwardOptions, ProxyTarget, UpgradeResult } from './types.js';
 import { WsFrameParser, type WsFrameObserver } from './ws-frames.js';
+import { NEVER_CONNECTED } from '../connect-errors.js';
 
 /** What `proxyUpgrade` accepts beyond ForwardOptions. */
 export interface UpgradeOptions extends ForwardOptions {
@@ -36,8 +37,6 @@ export interface WsTotals {
 
 /** UpgradeResult whose `closed` carries frame accounting (assignable to UpgradeResult). */
 export type WsUpgradeResult = Exclude<UpgradeResult, { kind: 'upgraded' }> | { kind: 'upgraded'; closed: Promise<WsTotals> };
-
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN']);
 
 /** Serialises a status line and headers the way they go on the wire. */
 function head(status: number, message: string, rawHeaders: readonly string[]): string {
