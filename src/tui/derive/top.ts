@@ -15,7 +15,9 @@ export function topRows(s: StoreSnapshot, sel: number, width: number, height: nu
   const sparkTitle = [`LAST ${spark} MIN`, `${spark} MIN`, 'MIN'].find((t) => t.length <= spark) ?? '';
   const head = (title: string) => [seg(fit(`${fit(title, nameWidth)} ${right('REQ/S', 6)} ${right('ERR', 5)} ${right('P50', 7)} ${right('P95', 7)} ${right('P99', 7)}  ${sparkTitle}`, width), { bold: true, dim: true })];
   const line = (name: string, x: EdgeTraffic | RouteTraffic, index: number): Row => {
-    const timed = x.requests > 0 && !('method' in x && x.method === 'WS');
+    // p99 is 0 only with no timed call in the window (an edge that saw only a WebSocket open;
+    // the first bucket is under 10 µs, which no call through devmode takes)
+    const timed = x.requests > 0 && x.p99 > 0 && !('method' in x && x.method === 'WS');
     const row: Row = [
       seg(fit(name, nameWidth) + ' '),
       seg(right(rate(x.ratePerSec), 6) + ' '),

@@ -18,6 +18,8 @@ const draft: SnapshotDraft = {
     edges: [
       { caller: 'gateway', callee: 'order', requests: 120, ratePerSec: 2, errors: 1, errorRate: 0.01, p50: 2.5, p95: 9, p99: 31, series },
       { caller: 'order', callee: 'user', requests: 0, ratePerSec: 0, errors: 0, errorRate: 0, p50: 0, p95: 0, p99: 0, series },
+      // only a WebSocket opened in the window: counted, but no latency
+      { caller: 'shipping', callee: 'user', requests: 1, ratePerSec: 0.1, errors: 0, errorRate: 0, p50: 0, p95: 0, p99: 0, series },
     ],
     routes: [
       { caller: 'gateway', callee: 'order', method: 'POST', route: '/api/orders', requests: 100, ratePerSec: 1.7, errors: 0, errorRate: 0, p50: 2, p95: 8, p99: 20, series },
@@ -132,6 +134,7 @@ describe('Traffic view', () => {
     expect(s).toMatch(/POST order\/api\/orders\s+1\.7\s+0\s+2\.0ms/);
     // no latency to tell: none in the window, or a WebSocket (not 0 ms)
     expect(s).toMatch(/order -> user\s+0\s+0\s+-\s+-\s+-/);
+    expect(s).toMatch(/shipping -> user\s+0\.1\s+0\s+-\s+-\s+-/);
     expect(s).toMatch(/WS user\/internal\/shipments\/stream\s+0\.1\s+0\s+-\s+-\s+-/);
     await tui.press('m');
     s = await tui.until('OBSERVED');
