@@ -163,27 +163,37 @@ async function readBody(res: IncomingMessage): Promise<string> {
 }
 
 /**
- * The response's lines as they come (blank ones left out unless `keepBlank`: SSE frames end
- * with one). Ends quietly when the stream ends, breaks or is aborted.
+ * The response's lines as they come, those of one read together (blank ones left out
+ * unless `keepBlank`: SSE frames end with one). Ends quietly when the stream ends, breaks
+ * or is aborted.
  */
-async function* splitLines(res: IncomingMessage, keepBlank = false): AsyncGenerator<string> {
+async function* lineBatches(res: IncomingMessage, keepBlank: boolean): AsyncGenerator<string[]> {
   res.setEncoding('utf8');
   let rest = '';
   try {
     for await (const chunk of res as AsyncIterable<string>) {
-      rest += chunk;
+      const text = rest + chunk;
+      const lines: string[] = [];
+      let from = 0;
       let nl: number;
-      while ((nl = rest.indexOf('\n')) >= 0) {
-        const line = rest.slice(0, nl).trim();
-        rest = rest.slice(nl + 1);
-        if (line !== '' || keepBlank) yield line;
+      while ((nl = text.indexOf('\n', from)) >= 0) {
+        const line = text.slice(from, nl).trim();
+        from = nl + 1;
+        if (line !== '' || keepBlank) lines.push(line);
       }
+      rest = text.slice(from);
+      if (lines.length > 0) yield lines;
     }
   } catch {
     // aborted by us (done, timeout, Ctrl-C) or devmode went away: either way the stream is over
   } finally {
     res.destroy();
   }
+}
+
+/** The response's lines one by one (JSON lines). */
+async function* splitLines(res: IncomingMessage): AsyncGenerator<string> {
+  for await (const lines of lineBatches(res, false)) yield* lines;
 }
 
 /** One server-sent event: its `id:` (devmode's seq; null for a marker) and its data. */
@@ -194,36 +204,21 @@ export interface SseFrame {
 
 /**
  * Server-sent event frames (`id:` and `data:` lines up to a blank line; comments skipped),
- * those complete in each read yielded together. Ends quietly when the stream ends, breaks
- * or is aborted.
+ * those complete in each read yielded together.
  */
 async function* sseFrames(res: IncomingMessage): AsyncGenerator<SseFrame[]> {
-  res.setEncoding('utf8');
-  let rest = '';
   let seq: number | null = null;
   let data: string[] = [];
-  try {
-    for await (const chunk of res as AsyncIterable<string>) {
-      const text = rest + chunk;
-      const frames: SseFrame[] = [];
-      let from = 0;
-      let nl: number;
-      while ((nl = text.indexOf('\n', from)) >= 0) {
-        const line = text.slice(from, nl).trim();
-        from = nl + 1;
-        if (line === '') {
-          if (data.length > 0) frames.push({ seq, data: data.join('\n') });
-          seq = null;
-          data = [];
-        } else if (line.startsWith('id:')) seq = Number(line.slice(3).trim());
-        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-      }
-      rest = text.slice(from);
-      if (frames.length > 0) yield frames;
+  for await (const lines of lineBatches(res, true)) {
+    const frames: SseFrame[] = [];
+    for (const line of lines) {
+      if (line === '') {
+        if (data.length > 0) frames.push({ seq, data: data.join('\n') });
+        seq = null;
+        data = [];
+      } else if (line.startsWith('id:')) seq = Number(line.slice(3).trim());
+      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
     }
-  } catch {
-    // aborted by us (done, timeout, Ctrl-C) or devmode went away: either way the stream is over
-  } finally {
-    res.destroy();
+    if (frames.length > 0) yield frames;
   }
 }
