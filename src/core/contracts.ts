@@ -306,8 +306,8 @@ export interface FaultDecider {
 export interface ExchangeHeaders {
   /** a call node:http served: the request's rawHeaders, the response head it wrote */
   keep(id: string, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void;
-  /** a call the lean path served: the request's header lines ("Name: value"), the answer's head as relayed (undefined: devmode's own answer, or none) */
-  keepLines(id: string, requestLines: readonly string[], responseHead: string | undefined): void;
+  /** a call the lean path served: the request's head as read (request line, then "Name: value" lines), the answer's head as relayed (undefined: devmode's own answer, or none) */
+  keepHead(id: string, requestHead: string, responseHead: string | undefined): void;
 }
 
 /**

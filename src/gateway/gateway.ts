@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { RouteConfig } from '../config/types.js';
 import type { ExchangeCapture, ExchangeHeaders, FaultDecider, InstanceAddress, InstanceResolver } from '../core/contracts.js';
 import { applyHttpFault, applyUpgradeFault } from '../net/fault-actions.js';
+import { Endpoints } from '../net/endpoints.js';
 import { TraceparentSource } from '../net/traceparent.js';
 import type { DevmodeEvent } from '../core/events/index.js';
 import { HttpListener, type BoundAddress } from '../net/http-server.js';
@@ -78,6 +79,7 @@ export class Gateway {
   /** aborts requests waiting for a pending service when the gateway stops */
   readonly #stopping = new AbortController();
   readonly #traces = new TraceparentSource();
+  readonly #endpoints = new Endpoints();
   #table: RouteTable;
   #unsubscribeAcls: (() => void) | undefined;
   #address: BoundAddress | undefined;
@@ -182,7 +184,7 @@ export class Gateway {
     const exchange = (service: string, instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, fault?: string) => {
       tap?.finish(status);
       this.#options.headers?.keep(id, req, res);
-      this.#report({ id, service, instance, method, path: url ?? req.url ?? '/', started, traceparent, status, requestBytes, responseBytes, error, fault });
+      this.#report({ id, caller: GATEWAY_CALLER, callee: this.#endpoints.of(service, instance), method, path: url ?? req.url ?? '/', started, traceparent, status, requestBytes, responseBytes, error, fault });
     };
     const answer = (service: string, error: GatewayError) => {
       const bytes = sendError(req, res, error);
@@ -236,8 +238,8 @@ export class Gateway {
     const id = `gw-${++this.#nextId}`;
     const service = match.route.service;
     const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, answerHead?: string) => {
-      this.#options.headers?.keepLines(id, head.lines, answerHead);
-      this.#report({ id, service, instance, method: head.method, path: head.target, started, traceparent, status, requestBytes, responseBytes, error, fault: undefined });
+      this.#options.headers?.keepHead(id, head.text, answerHead);
+      this.#report({ id, caller: GATEWAY_CALLER, callee: this.#endpoints.of(service, instance), method: head.method, path: head.target, started, traceparent, status, requestBytes, responseBytes, error, fault: undefined });
     };
     const answer = (error: GatewayError) => report(null, error.status, 0, answerError(client, head.method, head.accept, error), error.body.error);
     // As node:http's path adds them (net/proxy/headers.ts): X-Forwarded-* (none came), then traceparent.
@@ -252,8 +254,8 @@ export class Gateway {
     else answer(serviceDown(service, `instance ${target.instance} at ${target.host}:${target.port}: ${result.code ?? result.error.message}`));
   }
 
-  #report(x: Omit<ExchangeFacts, 'caller' | 'callee'> & { service: string; instance: number | null }): void {
-    this.#publish(exchangeEvent({ ...x, caller: GATEWAY_CALLER, callee: { service: x.service, instance: x.instance } }));
+  #report(x: ExchangeFacts): void {
+    this.#publish(exchangeEvent(x));
   }
 
 

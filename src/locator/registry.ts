@@ -12,6 +12,8 @@ interface ServiceRecord {
   notStarted: string | null;
   /** round-robin position for `pick` */
   next: number;
+  /** ready() as last built; every write goes through #changed, which drops it */
+  ready: readonly InstanceAddress[] | undefined;
 }
 
 /** Thrown by waitReady; `reason` tells the gateway which answer fits (503 vs 502 vs 404). */
@@ -181,11 +183,14 @@ export class Registry implements InstanceResolver {
   ready(service: string): readonly InstanceAddress[] {
     const record = this.#services.get(service);
     if (!record) return [];
+    // Asked once per proxied call: the list is kept until the service changes, not made per call.
+    if (record.ready) return record.ready;
     const out: InstanceAddress[] = [];
     for (const i of record.instances.values()) {
-      if (i.state === 'ready') out.push({ service, instance: i.instance, host: i.host, port: i.port, url: i.url });
+      if (i.state === 'ready') out.push(Object.freeze({ service, instance: i.instance, host: i.host, port: i.port, url: i.url }));
     }
-    return out;
+    record.ready = Object.freeze(out);
+    return record.ready;
   }
 
   pending(service: string): boolean {
@@ -299,13 +304,15 @@ export class Registry implements InstanceResolver {
   #record(name: string, origin: ServiceOrigin): ServiceRecord {
     let record = this.#services.get(name);
     if (!record) {
-      record = { name, origin, acls: [], instances: new Map(), pendingReason: null, notStarted: null, next: 0 };
+      record = { name, origin, acls: [], instances: new Map(), pendingReason: null, notStarted: null, next: 0, ready: undefined };
       this.#services.set(name, record);
     }
     return record;
   }
 
   #changed(service: string): void {
+    const record = this.#services.get(service);
+    if (record) record.ready = undefined;
     for (const listener of [...this.#listeners]) {
       try {
         listener(service);

@@ -14,6 +14,7 @@ import { pickInstance, withRetry, type NoInstance } from '../net/upstream.js';
 import { lazyAbortSignal } from '../net/lazy-signal.js';
 import { exchangeEvent, type ExchangeFacts } from '../net/exchange-event.js';
 import { WsFrameTap, type BodyCapture } from './capture/index.js';
+import { Endpoints } from '../net/endpoints.js';
 import { TraceparentSource } from '../net/traceparent.js';
 
 /** What an edge asks of the fault table (FaultTable implements it). */
@@ -88,6 +89,7 @@ export class MeshEdge {
   readonly #options: MeshEdgeOptions;
   readonly #stopping = new AbortController();
   readonly #traces = new TraceparentSource();
+  readonly #endpoints = new Endpoints();
   #listener: HttpListener | undefined;
   /** gives a connection (and the bytes read from it) to the listening node:http server */
   #handOff: ((socket: Socket, buffered: Buffer) => void) | undefined;
@@ -230,9 +232,11 @@ export class MeshEdge {
   /** The lean path's side of one caller's connections. */
   #leanHandler(caller: Endpoint, handOff: (socket: Socket, buffered: Buffer) => void): LeanHandler<true> {
     const o = this.#options;
+    // made once per connection: an id built per call from five parts is five string pieces kept as long as its event
+    const idPrefix = `mesh-${caller.service}-${caller.instance}-${o.callee}-`;
     return {
       take: () => (o.faults?.touches(caller.service, o.callee) || o.capture?.wants(caller.service, o.callee) ? null : true),
-      serve: (request, client) => this.#serveLean(caller, request, client),
+      serve: (request, client) => this.#serveLean(caller, idPrefix, request, client),
       handOff,
     };
   }
@@ -299,7 +303,7 @@ export class MeshEdge {
     const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string) => {
       tap?.finish(status);
       o.headers?.keep(id, req, res);
-      this.#report({ id, caller, instance, method, path, started, traceparent, status, requestBytes, responseBytes, error, fault: decision?.label });
+      this.#report({ id, caller, callee: this.#endpoints.of(o.callee, instance), method, path, started, traceparent, status, requestBytes, responseBytes, error, fault: decision?.label });
     };
     if (decision) {
       const outcome = await applyHttpFault(decision, req, res, signal(), o.callee);
@@ -319,17 +323,17 @@ export class MeshEdge {
   }
 
   /** One call on the lean path (see the class comment): the same steps as #onRequest's, minus faults and capture. */
-  async #serveLean(caller: Endpoint, request: LeanRequest, client: LeanConnection): Promise<void> {
+  async #serveLean(caller: Endpoint, idPrefix: string, request: LeanRequest, client: LeanConnection): Promise<void> {
     const started = performance.now();
     const o = this.#options;
     const { method, target: path } = request.head;
-    const id = `mesh-${caller.service}-${caller.instance}-${o.callee}-${++this.#ids}`;
+    const id = `${idPrefix}${++this.#ids}`;
     const traceparent = this.#traces.next(request.head.traceparent);
     const send = { headers: `traceparent: ${traceparent}\r\n` };
     const outcome = await withRetry<ForwardResult>(this.#pick(this.#signalFor(client.socket)), (target) => leanForward(o.proxy.lean, client, request, target, send));
     const report = (instance: number | null, status: number, requestBytes: number, responseBytes: number, error?: string, answerHead?: string) => {
-      o.headers?.keepLines(id, request.head.lines, answerHead);
-      this.#report({ id, caller, instance, method, path, started, traceparent, status, requestBytes, responseBytes, error, fault: undefined });
+      o.headers?.keepHead(id, request.head.text, answerHead);
+      this.#report({ id, caller, callee: this.#endpoints.of(o.callee, instance), method, path, started, traceparent, status, requestBytes, responseBytes, error, fault: undefined });
     };
     if ('result' in outcome) {
       const { result, target } = outcome;
@@ -341,8 +345,8 @@ export class MeshEdge {
     report(null, status, 0, client.answerJson(status, body), body.reason);
   }
 
-  #report(x: Omit<ExchangeFacts, 'callee'> & { instance: number | null }): void {
-    this.#publish(exchangeEvent({ ...x, callee: { service: this.#options.callee, instance: x.instance } }));
+  #report(x: ExchangeFacts): void {
+    this.#publish(exchangeEvent(x));
   }
 
 
@@ -393,7 +397,7 @@ export class MeshEdge {
       return sendJsonOnSocket(socket, 502, { error: `service '${o.callee}' is unavailable`, service: o.callee, reason: result.code ?? result.error.message });
     }
     if (result.kind !== 'upgraded') return;
-    this.#publish({ type: 'ws.opened', id, caller, callee: { service: o.callee, instance: target.instance }, path: req.url ?? '/', ts: Date.now() });
+    this.#publish({ type: 'ws.opened', id, caller, callee: this.#endpoints.of(o.callee, target.instance), path: req.url ?? '/', ts: Date.now() });
     frames?.open(target.instance);
     const totals = await result.closed;
     this.#publish(wsClosedEvent(id, totals, frames ? { framesDropped: frames.dropped } : {}));

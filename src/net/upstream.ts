@@ -20,41 +20,55 @@ export interface PickOptions {
   next: () => number;
 }
 
+/** An instance, or why there is none: now, or once a wait for a pending service ends. */
+export type Picked = InstanceAddress | NoInstance;
+
 /**
  * Finds a ready instance of a service for one call, waiting while the service is pending,
  * and round-robins between ready instances. Shared by the gateway and the mesh, which
- * differ only in what they do with the instance.
+ * differ only in what they do with the instance. Answers synchronously when it need not
+ * wait (almost every call): an async function here cost a promise, a generator and a
+ * microtask per call on the hot path.
  */
-export async function pickInstance(options: PickOptions): Promise<InstanceAddress | NoInstance> {
+export function pickInstance(options: PickOptions): Picked | Promise<Picked> {
   const { resolver, service } = options;
-  const eligible = (list: readonly InstanceAddress[]) =>
-    options.instance === undefined ? list : list.filter((i) => i.instance === options.instance);
-  let instances = eligible(resolver.ready(service));
+  const instances = eligible(resolver.ready(service), options.instance);
+  if (instances.length > 0) return instances[options.next() % instances.length]!;
+  if (!resolver.pending(service)) return { kind: 'down', service, reason: resolver.whyDown(service) ?? 'no ready instance' };
+  return waitForInstance(options);
+}
+
+function eligible(list: readonly InstanceAddress[], instance: number | undefined): readonly InstanceAddress[] {
+  return instance === undefined ? list : list.filter((i) => i.instance === instance);
+}
+
+async function waitForInstance(options: PickOptions): Promise<Picked> {
+  const { resolver, service } = options;
+  const deadline = Date.now() + options.waitTimeoutMs;
+  const signal = typeof options.signal === 'function' ? options.signal() : options.signal;
+  let instances: readonly InstanceAddress[] = [];
+  // waitReady resolves on the first ready instance of the service; a pinned call may need
+  // a particular one, so wait again until it (or the deadline) comes.
+  while (instances.length === 0) {
+    const left = deadline - Date.now();
+    if (left <= 0 || signal?.aborted) break;
+    try {
+      await resolver.waitReady(service, left, signal);
+    } catch {
+      break;
+    }
+    instances = eligible(resolver.ready(service), options.instance);
+    if (instances.length === 0) await new Promise((r) => setTimeout(r, 10));
+  }
   if (instances.length === 0) {
-    if (!resolver.pending(service)) return { kind: 'down', service, reason: resolver.whyDown(service) ?? 'no ready instance' };
-    const deadline = Date.now() + options.waitTimeoutMs;
-    const signal = typeof options.signal === 'function' ? options.signal() : options.signal;
-    // waitReady resolves on the first ready instance of the service; a pinned call may need
-    // a particular one, so wait again until it (or the deadline) comes.
-    while (instances.length === 0) {
-      const left = deadline - Date.now();
-      if (left <= 0 || signal?.aborted) break;
-      try {
-        await resolver.waitReady(service, left, signal);
-      } catch {
-        break;
-      }
-      instances = eligible(resolver.ready(service));
-      if (instances.length === 0) await new Promise((r) => setTimeout(r, 10));
-    }
-    if (instances.length === 0) {
-      return resolver.pending(service)
-        ? { kind: 'timeout', service, waitedMs: options.waitTimeoutMs, reason: resolver.whyDown(service) ?? 'still starting' }
-        : { kind: 'down', service, reason: resolver.whyDown(service) ?? 'no ready instance' };
-    }
+    return resolver.pending(service)
+      ? { kind: 'timeout', service, waitedMs: options.waitTimeoutMs, reason: resolver.whyDown(service) ?? 'still starting' }
+      : { kind: 'down', service, reason: resolver.whyDown(service) ?? 'no ready instance' };
   }
   return instances[options.next() % instances.length]!;
 }
+
+type Retryable = { kind: string; retryable?: boolean; code?: string | undefined };
 
 /**
  * Runs `attempt` on an instance and, when it failed before any byte reached the upstream
@@ -62,15 +76,29 @@ export async function pickInstance(options: PickOptions): Promise<InstanceAddres
  * pooled connection the instance had just closed), picks again and tries up to `retries`
  * more times. `attempt` gets the previous failed result, so it can replay a body the
  * failed attempt already read. This is what lets a reload swap lose no request.
+ * The first try takes no promise of its own when an instance is ready now (see pickInstance).
  */
-export async function withRetry<R extends { kind: string; retryable?: boolean; code?: string | undefined }>(
-  pick: () => Promise<InstanceAddress | NoInstance>,
+export function withRetry<R extends Retryable>(
+  pick: () => Picked | Promise<Picked>,
   attempt: (target: InstanceAddress, previous?: R) => Promise<R>,
   retries = 2,
 ): Promise<{ result: R; target: InstanceAddress } | NoInstance> {
-  let previous: { result: R; target: InstanceAddress } | undefined;
+  const first = pick();
+  if (first instanceof Promise || isNoInstance(first)) return retrying(pick, attempt, retries, undefined, first);
+  return attempt(first).then((result) =>
+    result.kind === 'failed' && result.retryable && retries > 0 ? retrying(pick, attempt, retries - 1, { result, target: first }) : { result, target: first },
+  );
+}
+
+async function retrying<R extends Retryable>(
+  pick: () => Picked | Promise<Picked>,
+  attempt: (target: InstanceAddress, previous?: R) => Promise<R>,
+  retries: number,
+  previous: { result: R; target: InstanceAddress } | undefined,
+  picked?: Picked | Promise<Picked>,
+): Promise<{ result: R; target: InstanceAddress } | NoInstance> {
   for (let i = 0; ; i++) {
-    let target = await pick();
+    let target = await (i === 0 && picked !== undefined ? picked : pick());
     if (isNoInstance(target)) return target;
     // The registry still names the instance that refused: give a swap a moment to land.
     // (A reset pooled socket only means that connection was stale: the same instance will do.)

@@ -218,7 +218,7 @@ export class EventStore implements Store {
     const numbered: NumberedEvent = { seq, event };
     this.#history.push(numbered);
     if (!NOT_NOTABLE.has(event.type)) this.#events.push(numbered);
-    if (this.#traffic.fold(event, seq, this.#now(), this.#sources.traffic?.routeOf) || this.#broker.fold(event)) this.#figuresStale = true;
+    if (this.#traffic.fold(numbered, this.#now(), this.#sources.traffic?.routeOf) || this.#broker.fold(event)) this.#figuresStale = true;
     else if (!this.#services.fold(event)) this.#foldRest(event, seq);
     for (const listener of this.#eventListeners) {
       try {

@@ -43,19 +43,16 @@ export class Ring<T> {
     }
   }
 
-  /** Replaces the newest item (a WebSocket entry completed by its close), if `match` accepts it. */
-  replaceLast(match: (item: T) => boolean, next: T, within = 64): boolean {
-    for (let i = this.#size - 1; i >= Math.max(0, this.#size - within); i--) {
+  /**
+   * Replaces each of the newest `n` items by `settle(item)`, in place: the tap keeps the
+   * event it was given and makes its view entry only when a view is asked for, once.
+   * Weights are not recounted: for rings without a weight bound.
+   */
+  settleNewest(n: number, settle: (item: T) => T): void {
+    for (let i = Math.max(0, this.#size - n); i < this.#size; i++) {
       const at = (this.#head + i) % this.#capacity;
-      const item = this.#items[at] as T;
-      if (match(item)) {
-        if (this.#weigh) this.#weight += this.#weigh(next) - this.#weigh(item);
-        this.#items[at] = next;
-        this.#view = undefined;
-        return true;
-      }
+      this.#items[at] = settle(this.#items[at] as T);
     }
-    return false;
   }
 
   /** Empties the ring and its dropped count (a remote Store's re-seed). */
@@ -79,15 +76,6 @@ export class Ring<T> {
     const out = new Array<T>(this.#size);
     for (let i = 0; i < this.#size; i++) out[i] = this.#items[(this.#head + i) % this.#capacity] as T;
     return out;
-  }
-
-  /** The newest item for which `pick` holds, scanning back from the newest. */
-  findLast(pick: (item: T) => boolean): T | undefined {
-    for (let i = this.#size - 1; i >= 0; i--) {
-      const item = this.#items[(this.#head + i) % this.#capacity] as T;
-      if (pick(item)) return item;
-    }
-    return undefined;
   }
 
   view(): RingView<T> {

@@ -1,8 +1,8 @@
-import type { DevmodeEvent } from '../events/index.js';
+import type { EventOf } from '../events/index.js';
 import { Ring } from './ring.js';
 import { Series } from './series.js';
 import type { TrafficSource } from './sources.js';
-import type { EdgeTraffic, RingView, RouteTraffic, TapEntry, TrafficView } from './snapshot.js';
+import type { EdgeTraffic, NumberedEvent, RingView, RouteTraffic, TapEntry, TrafficView } from './snapshot.js';
 
 /** Series kept (edges and routes); later ones get no sparkline. */
 const MAX_SERIES = 2048;
@@ -19,7 +19,14 @@ interface EdgeSeries {
  * figures the mesh computes (rates, errors, percentiles) when read.
  */
 export class TrafficFold {
-  readonly #tap: Ring<TapEntry>;
+  /**
+   * The exchanges as they came (the event itself, which the history holds anyway); each
+   * becomes its frozen TapEntry when a view first asks. A copy per call made on the hot
+   * path lived seconds in the ring: that is what makes a young-generation GC slow.
+   */
+  readonly #tap: Ring<TapEntry | RawTap>;
+  /** how many of the newest tap slots are still raw events */
+  #unsettled = 0;
   /** caller -> callee -> series */
   readonly #series = new Map<string, Map<string, EdgeSeries>>();
   #seriesCount = 0;
@@ -37,50 +44,15 @@ export class TrafficFold {
   }
 
   /** Folds one event; returns whether it was traffic. */
-  fold(event: DevmodeEvent, seq: number, now: number, routeOf: ((path: string) => string) | undefined): boolean {
+  fold(numbered: NumberedEvent, now: number, routeOf: ((path: string) => string) | undefined): boolean {
+    const event = numbered.event;
     if (event.type === 'http.exchange') {
-      this.#tap.push(
-        Object.freeze({
-          seq,
-          id: event.id,
-          ts: event.ts,
-          kind: 'http',
-          caller: event.caller,
-          callee: event.callee,
-          method: event.method,
-          path: event.path,
-          status: event.status,
-          durationMs: event.durationMs,
-          requestBytes: event.requestBytes,
-          responseBytes: event.responseBytes,
-          error: event.error ?? null,
-          fault: event.fault ?? null,
-          traceId: traceIdOf(event.traceparent),
-        } satisfies TapEntry),
-      );
+      this.#keep(numbered as RawTap);
       this.#count(event.caller.service, event.callee.service, event.method, event.path, event.status >= 500 || event.error !== undefined, now, routeOf);
       return true;
     }
     if (event.type === 'ws.opened') {
-      this.#tap.push(
-        Object.freeze({
-          seq,
-          id: event.id,
-          ts: event.ts,
-          kind: 'ws',
-          caller: event.caller,
-          callee: event.callee,
-          method: 'WS',
-          path: event.path,
-          status: 101,
-          durationMs: null,
-          requestBytes: 0,
-          responseBytes: 0,
-          error: null,
-          fault: null,
-          traceId: null,
-        } satisfies TapEntry),
-      );
+      this.#keep(numbered as RawTap);
       this.#count(event.caller.service, event.callee.service, 'WS', event.path, false, now, routeOf);
       return true;
     }
@@ -88,7 +60,11 @@ export class TrafficFold {
   }
 
   tap(): RingView<TapEntry> {
-    return this.#tap.view();
+    if (this.#unsettled > 0) {
+      this.#tap.settleNewest(this.#unsettled, (slot) => ('event' in slot ? tapEntry(slot.seq, slot.event) : slot));
+      this.#unsettled = 0;
+    }
+    return this.#tap.view() as RingView<TapEntry>;
   }
 
   /** The source's figures with a series each (the source's own, as a remote one has, or ours). */
@@ -107,6 +83,13 @@ export class TrafficFold {
     this.#seriesCount = 0;
     this.#tap.addDropped(tap.dropped);
     for (const e of tap.items) this.#tap.push(e);
+    this.#unsettled = 0;
+  }
+
+  /** Keeps the history's own { seq, event } object: nothing is allocated per exchange. */
+  #keep(slot: RawTap): void {
+    this.#tap.push(slot);
+    this.#unsettled = Math.min(this.#unsettled + 1, this.#tap.size);
   }
 
   #count(caller: string, callee: string, method: string, path: string, error: boolean, now: number, routeOf: ((path: string) => string) | undefined): void {
@@ -138,6 +121,51 @@ export class TrafficFold {
     this.#seriesCount++;
     return edge;
   }
+}
+
+/** A tap slot not yet made a TapEntry. */
+interface RawTap {
+  readonly seq: number;
+  readonly event: EventOf<'http.exchange'> | EventOf<'ws.opened'>;
+}
+
+function tapEntry(seq: number, event: RawTap['event']): TapEntry {
+  if (event.type === 'ws.opened') {
+    return Object.freeze({
+      seq,
+      id: event.id,
+      ts: event.ts,
+      kind: 'ws',
+      caller: event.caller,
+      callee: event.callee,
+      method: 'WS',
+      path: event.path,
+      status: 101,
+      durationMs: null,
+      requestBytes: 0,
+      responseBytes: 0,
+      error: null,
+      fault: null,
+      traceId: null,
+    });
+  }
+  return Object.freeze({
+    seq,
+    id: event.id,
+    ts: event.ts,
+    kind: 'http',
+    caller: event.caller,
+    callee: event.callee,
+    method: event.method,
+    path: event.path,
+    status: event.status,
+    durationMs: event.durationMs,
+    requestBytes: event.requestBytes,
+    responseBytes: event.responseBytes,
+    error: event.error ?? null,
+    fault: event.fault ?? null,
+    traceId: traceIdOf(event.traceparent),
+  });
 }
 
 /** The W3C trace id of a traceparent (`00-<trace id>-<span id>-<flags>`), or null. */

@@ -2,41 +2,37 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CALL_HEADERS_KEPT, type CallHeadersView, type ExchangeHeaders } from '../../core/contracts.js';
 import { redactRawHeaders } from '../redact.js';
 
-/** How a kept request's headers are laid out: node's rawHeaders (name, value, ...) or the lean path's lines ("Name: value"). */
-const PAIRS = 0;
-const LINES = 1;
-
 /**
  * The headers of the last calls through the gateway and the mesh, kept by reference to
  * what was made anyway: node:http's request `rawHeaders` and the response head it
- * serialised (`_header`), or the lean path's request header lines and the answer's head as
- * it read it. Keeping one costs a few slot writes, no copy and no parsing; they are parsed
- * and redacted only when a view asks for one call (a call selected in the TUI:
+ * serialised (`_header`), or the heads as the lean path read them (one string each: an
+ * array of lines kept for seconds per call made every young-generation GC slower).
+ * Keeping one costs a few slot writes, no copy and no parsing; they are parsed and
+ * redacted only when a view asks for one call (a call selected in the TUI:
  * `GET /calls/:id`). The ring holds no request, response or socket, only those values.
  */
 export class HeaderRing implements ExchangeHeaders {
   readonly #capacity: number;
   readonly #ids: (string | undefined)[];
-  readonly #requests: (readonly string[] | undefined)[];
-  readonly #layouts: Uint8Array;
+  /** node's rawHeaders (name, value, ...), or the lean path's head as read */
+  readonly #requests: (readonly string[] | string | undefined)[];
   readonly #responses: (string | null | undefined)[];
   #next = 0;
 
   constructor(capacity = CALL_HEADERS_KEPT) {
     this.#capacity = capacity;
     this.#ids = new Array<string | undefined>(capacity);
-    this.#requests = new Array<readonly string[] | undefined>(capacity);
-    this.#layouts = new Uint8Array(capacity);
+    this.#requests = new Array<readonly string[] | string | undefined>(capacity);
     this.#responses = new Array<string | null | undefined>(capacity);
   }
 
   keep(id: string, req: IncomingMessage, res: ServerResponse): void {
     // the head as sent: null when no answer was written (aborted, the client went away)
-    this.#put(id, req.rawHeaders, PAIRS, (res as { _header?: string | null })._header || null);
+    this.#put(id, req.rawHeaders, (res as { _header?: string | null })._header || null);
   }
 
-  keepLines(id: string, requestLines: readonly string[], responseHead: string | undefined): void {
-    this.#put(id, requestLines, LINES, responseHead ?? null);
+  keepHead(id: string, requestHead: string, responseHead: string | undefined): void {
+    this.#put(id, requestHead, responseHead ?? null);
   }
 
   /** One call's headers, redacted as everything devmode shows of traffic; null once it fell out of the ring. */
@@ -47,16 +43,16 @@ export class HeaderRing implements ExchangeHeaders {
       if (at === undefined) return null;
       if (at !== id) continue;
       const request = this.#requests[i] ?? [];
-      return { id, request: pairs(redactRawHeaders(this.#layouts[i] === LINES ? fromLines(request) : request)), response: responseHead(this.#responses[i] ?? null) };
+      const raw = typeof request === 'string' ? fromLines(request.split('\r\n').slice(1)) : request;
+      return { id, request: pairs(redactRawHeaders(raw)), response: responseHead(this.#responses[i] ?? null) };
     }
     return null;
   }
 
-  #put(id: string, request: readonly string[], layout: number, response: string | null): void {
+  #put(id: string, request: readonly string[] | string, response: string | null): void {
     const i = this.#next;
     this.#ids[i] = id;
     this.#requests[i] = request;
-    this.#layouts[i] = layout;
     this.#responses[i] = response;
     this.#next = i + 1 === this.#capacity ? 0 : i + 1;
   }

@@ -36,6 +36,8 @@ export interface RequestHead {
   forwarded: boolean;
   /** the header lines to forward (traceparent left out: the hop sets its own) */
   lines: string[];
+  /** the head as read, blank line left out (kept by reference for a view that asks, GET /calls/:id) */
+  text: string;
   /**
    * Why node:http must serve this request (upgrade, expect, a chunked or odd body, an
    * unusual or malformed head); undefined when the lean path can.
@@ -64,6 +66,7 @@ export function readRequestHead(buffer: Buffer, size: number): RequestHead {
     accept: undefined,
     forwarded: false,
     lines: [],
+    text,
     unusual: undefined,
   };
   if (version !== 'HTTP/1.1') return unusual(head, `version ${version}`);

@@ -17,10 +17,10 @@ describe('HeaderRing', () => {
     });
   });
 
-  it("the lean path's: request header lines and the answer's head as read", () => {
+  it("the lean path's: the request's and the answer's heads as read", () => {
     const ring = new HeaderRing(4);
-    ring.keepLines('m1', ['Host: 127.0.0.1:9000', 'Cookie: a=b', 'X-Trace-Me: yes'], 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Session-Id: s1');
-    ring.keepLines('m2', ['Accept: */*'], undefined);
+    ring.keepHead('m1', 'GET /a HTTP/1.1\r\nHost: 127.0.0.1:9000\r\nCookie: a=b\r\nX-Trace-Me: yes', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Session-Id: s1');
+    ring.keepHead('m2', 'GET /b HTTP/1.1\r\nAccept: */*', undefined);
     expect(ring.get('m1')).toEqual({
       id: 'm1',
       request: [['Host', '127.0.0.1:9000'], ['Cookie', '[redacted]'], ['X-Trace-Me', 'yes']],

@@ -128,6 +128,23 @@ describe('EventStore: bounded rings', () => {
     expect(store.history(7).map((e) => e.seq)).toEqual([8, 9]);
     expect(store.lastSeq).toBe(9);
   });
+
+  test('tap entries read between exchanges stay the same objects; later exchanges, a WebSocket among them, are made on the next read', () => {
+    const { bus, store } = make({ limits: { tap: 4 } });
+    bus.publish(exchange({ id: 'a' }));
+    bus.publish(exchange({ id: 'b' }));
+    const first = store.getSnapshot().tap.items;
+    bus.publish({ type: 'ws.opened', id: 'w', caller: { service: 'order', instance: 0 }, callee: { service: 'stock', instance: 0 }, path: '/ws', ts: 3 });
+    bus.publish(exchange({ id: 'c' }));
+    bus.publish(exchange({ id: 'd', status: 503, error: 'down' }));
+    const second = store.getSnapshot().tap;
+    expect(second.items.map((t) => t.id)).toEqual(['b', 'w', 'c', 'd']);
+    expect(second.items[0]).toBe(first[1]);
+    expect(second.items[1]).toMatchObject({ kind: 'ws', method: 'WS', status: 101, durationMs: null, path: '/ws' });
+    expect(second.items[3]).toMatchObject({ kind: 'http', status: 503, error: 'down' });
+    expect(second.items.every((t) => Object.isFrozen(t) && !('event' in t))).toBe(true);
+    expect(second).toMatchObject({ dropped: 1, total: 5 });
+  });
 });
 
 describe('EventStore: snapshots', () => {
