@@ -3,8 +3,9 @@
  * `devmode up` with the TUI, each in a real pseudo-terminal, one after the other in one run:
  *
  *  (a) 5,000 req/s through the gateway while a service prints 20,000 log lines/s: devmode's
- *      own CPU (% of a core) on each leg; on the TUI leg, key-to-screen latency (a key that
- *      switches views, until the headless terminal shows that view) p50/p99;
+ *      own CPU (% of a core) on each leg (the TUI showing the Logs view, following, no key
+ *      pressed); then, on the TUI leg, key-to-screen latency (a key that switches views,
+ *      until the headless terminal shows that view) p50/p99, with the CPU meanwhile;
  *  (b) logs quiet, 1,000 req/s service to service, straight to the callee and through the
  *      caller's mesh edge: the mesh's added latency (p50/p99 mesh minus direct) on each leg.
  *
@@ -49,6 +50,8 @@ interface Leg {
   /** of which the `devmode up` process, and the TUI's (`devmode ui`) */
   upPercent: number;
   uiPercent: number;
+  /** devmode's CPU (both processes) while keys switched views about six times a second */
+  keysCpuPercent: number;
   sent: number;
   keyMs: number[];
   direct: ReturnType<typeof percentiles>;
@@ -89,22 +92,31 @@ async function runLeg(name: Leg['name']): Promise<Leg> {
     // devmode's own CPU: the up process, and on the TUI leg its `devmode ui` child (the TUI's process)
     const uiPids = descendantsOf(pty.pid).filter((p) => / ui --admin /.test(commandOf(p)));
     const cpuOf = (pids: number[]) => pids.reduce((n, p) => n + cpuSecondsOf(p), 0);
+    // CPU: on the TUI leg in the Logs view (every frame a new screen at 20k lines/s: the worst
+    // case), no key pressed; keys are timed in a window of their own after it, as a user who
+    // reads a screen presses a few keys, not seven a second for ten seconds.
+    if (name === 'tui') await keyToScreen(pty, term, '2', /noisy\.0\s*│/);
     const cpuBefore = cpuOf([pty.pid]);
     const uiBefore = cpuOf(uiPids);
     const t0 = performance.now();
-    const keyMs: number[] = [];
-    if (name === 'tui') {
-      const views: [string, RegExp][] = [['2', /noisy\.0\s*│/], ['1', /SERVICE\s+STATE/]];
-      for (let i = 0; performance.now() - t0 < SECONDS * 1000; i++) {
-        const [key, shows] = views[i % 2]!;
-        keyMs.push(await keyToScreen(pty, term, key, shows));
-        await sleep(150);
-      }
-    } else await sleep(SECONDS * 1000);
+    await sleep(SECONDS * 1000);
     const elapsed = (performance.now() - t0) / 1000;
     const upPercent = ((cpuOf([pty.pid]) - cpuBefore) / elapsed) * 100;
     const uiPercent = ((cpuOf(uiPids) - uiBefore) / elapsed) * 100;
     const cpuPercent = upPercent + uiPercent;
+    const keyMs: number[] = [];
+    let keysCpuPercent = NaN;
+    if (name === 'tui') {
+      const k0 = performance.now();
+      const kCpu = cpuOf([pty.pid, ...uiPids]);
+      const views: [string, RegExp][] = [['1', /SERVICE\s+STATE/], ['2', /noisy\.0\s*│/]];
+      for (let i = 0; performance.now() - k0 < SECONDS * 1000; i++) {
+        const [key, shows] = views[i % 2]!;
+        keyMs.push(await keyToScreen(pty, term, key, shows));
+        await sleep(150);
+      }
+      keysCpuPercent = ((cpuOf([pty.pid, ...uiPids]) - kCpu) / ((performance.now() - k0) / 1000)) * 100;
+    }
     const window = await load.stop();
     // (b) quiet logs, 1k req/s direct vs through the mesh edge
     await fetch(`${gateway}/rate?n=0`);
@@ -112,7 +124,7 @@ async function runLeg(name: Leg['name']): Promise<Leg> {
     const direct = percentiles((await runFixedRate({ origin: new URL(backend.url).origin, rate: 1000, next: () => ({ method: 'GET', path: '/hello' }) }, 5)).latenciesMs);
     const mesh = percentiles((await runFixedRate({ origin: new URL(meshUrl).origin, rate: 1000, next: () => ({ method: 'GET', path: '/hello' }) }, 5)).latenciesMs);
     console.log(`${name}: ${window.latenciesMs.length} gateway requests answered (${window.errors} errors, ${window.badStatus} bad), ${(bytes / 1e6).toFixed(1)} MB to the terminal`);
-    return { name, cpuPercent, upPercent, uiPercent, sent: window.latenciesMs.length, keyMs, direct, mesh };
+    return { name, cpuPercent, upPercent, uiPercent, keysCpuPercent, sent: window.latenciesMs.length, keyMs, direct, mesh };
   } finally {
     pty.write(name === 'tui' ? 'q' : '\u0003');
     await Promise.race([exited, sleep(20_000)]);
@@ -156,7 +168,7 @@ const tui = await runLeg('tui');
 const keys = percentiles(tui.keyMs);
 console.log(`\nload average at end ${loadAverage()}\n`);
 console.log(table(['leg', 'devmode CPU (% of a core)', 'of which up / TUI', 'gateway req answered', 'mesh added p50 (ms)', 'mesh added p99 (ms)', 'direct p99', 'mesh p99'], [plain, tui].map((l) => [l.name, f(l.cpuPercent, 0), `${f(l.upPercent, 0)} / ${f(l.uiPercent, 0)}`, String(l.sent), f(l.mesh.p50 - l.direct.p50, 3), f(l.mesh.p99 - l.direct.p99, 3), f(l.direct.p99, 3), f(l.mesh.p99, 3)])));
-console.log(`\nkey-to-screen on the TUI leg (${keys.n} keys): p50 ${f(keys.p50)} ms, p99 ${f(keys.p99)} ms, max ${f(keys.max)} ms   (target p99 < 100 ms)`);
+console.log(`\nkey-to-screen on the TUI leg (${keys.n} keys): p50 ${f(keys.p50)} ms, p99 ${f(keys.p99)} ms, max ${f(keys.max)} ms   (target p99 < 100 ms); devmode's CPU meanwhile ${f(tui.keysCpuPercent, 0)} % of a core`);
 console.log(`devmode CPU, TUI minus plain: ${f(tui.cpuPercent - plain.cpuPercent, 0)} % of a core   (target <= 25)`);
 console.log(`mesh added latency p99 with the TUI open: ${f(tui.mesh.p99 - tui.direct.p99, 3)} ms   (target < 1 ms)`);
 process.exit(0);

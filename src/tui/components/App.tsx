@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useApp, useInput, useWindowSize } from 'ink';
 import type { TuiController } from '../state/controller.js';
+import { FramePacer } from '../state/frame-pacer.js';
 import { Screen } from './Screen.js';
 
-/** How often the screen is drawn again from the Store's snapshot (if anything changed). */
-export const TICK_MS = 100;
-
 /**
- * The root: draws the controller's frame on a bounded tick (never per event), and at once
- * after a key. Keeps no state of its own beyond the frame drawn.
+ * The root: draws the controller's frame on a bounded tick (never per event; about 10 a
+ * second, fewer when the process is busy: see FramePacer), and at once after a key. Keeps
+ * no state of its own beyond the frame drawn.
  */
 export function App({ controller, size }: { controller: TuiController; size?: { columns: number; rows: number } }) {
   const terminal = useWindowSize();
@@ -23,11 +22,16 @@ export function App({ controller, size }: { controller: TuiController; size?: { 
 
   useEffect(() => {
     const draw = () => setFrame(controller.frame(columns, rows));
-    draw();
-    const timer = setInterval(draw, TICK_MS);
+    const pace = new FramePacer();
+    let timer: NodeJS.Timeout;
+    const tick = () => {
+      draw();
+      timer = setTimeout(tick, pace.next());
+    };
+    tick();
     const off = controller.onChange(draw);
     return () => {
-      clearInterval(timer);
+      clearTimeout(timer);
       off();
     };
   }, [controller, columns, rows]);
