@@ -98,7 +98,7 @@ function footerRow(ui: UiState, width: number, now: number): Row {
 
 /** What `sampled ≤N/s·all errors` in the tap's line means (the rule is admin/tap-sampler.ts's). */
 const TAP_NOTE = [
-  ' Tap 'sampled ≤N/s·all errors': devmode sends about N calls a second',
+  " Tap 'sampled ≤N/s·all errors': devmode sends about N calls a second",
   ' (devmode ui --max-rps N, default 500, 0: all): every failed call, the others',
   ' by whole traces. Rates and percentiles still count every call.',
 ];
