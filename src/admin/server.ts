@@ -122,9 +122,13 @@ export class AdminServer {
   }
 
   #onEvent(event: DevmodeEvent, seq: number): void {
-    // only exchanges are sampled: the clock is read for them alone
-    const now = event.type === 'http.exchange' ? Date.now() : 0;
-    for (const c of this.#clients) if (c.matcher.matches(event) && (c.sampler === null || c.sampler.keep(event, now))) c.writer.write(seq, event);
+    // the clock is read only for an exchange that a sampled stream judges, and once
+    let now = 0;
+    for (const c of this.#clients) {
+      if (!c.matcher.matches(event)) continue;
+      if (c.sampler !== null && event.type === 'http.exchange' && !c.sampler.keep(event, (now ||= Date.now()))) continue;
+      c.writer.write(seq, event);
+    }
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

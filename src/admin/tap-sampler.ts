@@ -32,7 +32,8 @@ const TWO_TO_32 = 0x1_0000_0000;
  *   so that is a fair sample. A call without a traceparent is judged by its own id's hash
  *   the same way (nothing to keep it together with).
  * - The fraction is min(1, N / exchanges of the previous second): the rate is known only
- *   after the fact, and a second is short enough to follow a burst.
+ *   after the fact, and a second is short enough to follow a burst. So a stream's first
+ *   second (and the first after a quiet spell) sends every call.
  *
  * Other events pass untouched. One per stream; not shared (its counts are that stream's).
  */
