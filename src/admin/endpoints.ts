@@ -2,7 +2,7 @@
 export const ENDPOINTS: readonly string[] = [
   'GET    /state                      the system in short: services, instances, edges, routes, topology, topics, groups, faults',
   'GET    /snapshot                   the whole read model (the Store snapshot: logs, events, tap, series ...); ?logs=0 without logs',
-  'GET    /events                     live events as JSON lines (Accept: text/event-stream for SSE); ?type=broker.,log ?service=user ?since=30s',
+  'GET    /events                     live events as JSON lines (Accept: text/event-stream for SSE); ?type=broker.,log ?service=user ?since=30s ?max-rps=500 (sample calls; failures all kept)',
   'POST   /services/:name/restart     restart every instance of a service (?wait=true answers when it is ready again)',
   'POST   /services/:name/stop        stop every instance of a service (it stays stopped)',
   'POST   /services/:name/start       start a stopped service again (?wait=true answers when it is ready)',

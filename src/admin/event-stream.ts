@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { DevmodeEvent } from '../core/events/index.js';
+import type { SampledMarker } from './tap-sampler.js';
 
 export type StreamFormat = 'ndjson' | 'sse';
 
@@ -77,6 +78,15 @@ export class EventStreamWriter {
     setImmediate(this.#flush);
   }
 
+  /** A wire-only line about the stream itself (sampling): small, so sent even to a slow reader. */
+  mark(marker: SampledMarker): void {
+    if (this.#closed) return;
+    this.#pending += this.#frame(null, marker);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(this.#flush);
+  }
+
   readonly #flush = (): void => {
     this.#scheduled = false;
     const text = this.#pending;
@@ -108,7 +118,7 @@ export class EventStreamWriter {
     }
   }
 
-  #frame(seq: number | null, event: DevmodeEvent | DroppedMarker): string {
+  #frame(seq: number | null, event: DevmodeEvent | DroppedMarker | SampledMarker): string {
     const json = JSON.stringify(event);
     if (this.#format === 'ndjson') return json + '\n';
     // No `event:` field: EventSource's onmessage then sees every event; the type is in the data.

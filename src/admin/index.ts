@@ -3,3 +3,4 @@ export { AdminServer, type AdminServerOptions } from './server.js';
 export { adminRecordPath, readAdminRecord, writeAdminRecord, removeAdminRecord, type AdminRecord } from './discovery.js';
 export { ENDPOINTS } from './endpoints.js';
 export type { DroppedMarker } from './event-stream.js';
+export type { SampledMarker } from './tap-sampler.js';

@@ -8,6 +8,7 @@ import { removeAdminRecord, writeAdminRecord } from './discovery.js';
 import { ENDPOINTS } from './endpoints.js';
 import { EventMatcher, parseEventFilter } from './event-filter.js';
 import { EventStreamWriter, type StreamFormat } from './event-stream.js';
+import { parseMaxRps, TapSampler } from './tap-sampler.js';
 import { AdminHttpError, sendError, sendJson } from './http-json.js';
 import { fromControlError } from './control-errors.js';
 import { readSnapshot } from './snapshot-route.js';
@@ -34,6 +35,8 @@ export interface AdminServerOptions {
 interface StreamClient {
   writer: EventStreamWriter;
   matcher: EventMatcher;
+  /** set for `?max-rps=N`: leaves out exchanges beyond about N a second */
+  sampler: TapSampler | null;
 }
 
 /**
@@ -49,6 +52,8 @@ export class AdminServer {
   readonly #clients = new Set<StreamClient>();
   #unsubscribe: (() => void) | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
+  /** reports what samplers skipped, about once a second */
+  #sampleReports: NodeJS.Timeout | undefined;
   #address: BoundAddress | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -85,6 +90,13 @@ export class AdminServer {
     this.#keepAlive = setInterval(() => {
       for (const c of this.#clients) c.writer.keepAlive();
     }, keepAliveMs).unref();
+    this.#sampleReports = setInterval(() => {
+      const now = Date.now();
+      for (const c of this.#clients) {
+        const marker = c.sampler?.report(now);
+        if (marker) c.writer.mark(marker);
+      }
+    }, 1000).unref();
     if (this.#options.recordFile) {
       // Discovery is a convenience: failing to write it must not stop devmode.
       await writeAdminRecord(this.#options.recordFile, { url: this.#address.url, pid: process.pid, name: this.#options.name ?? '', startedAt: Date.now() }).catch(() => {});
@@ -102,6 +114,7 @@ export class AdminServer {
   async #stop(): Promise<void> {
     this.#unsubscribe?.();
     clearInterval(this.#keepAlive);
+    clearInterval(this.#sampleReports);
     for (const c of this.#clients) c.writer.end();
     this.#clients.clear();
     await this.#listener.close(200);
@@ -109,7 +122,13 @@ export class AdminServer {
   }
 
   #onEvent(event: DevmodeEvent, seq: number): void {
-    for (const c of this.#clients) if (c.matcher.matches(event)) c.writer.write(seq, event);
+    // the clock is read only for an exchange that a sampled stream judges, and once
+    let now = 0;
+    for (const c of this.#clients) {
+      if (!c.matcher.matches(event)) continue;
+      if (c.sampler !== null && event.type === 'http.exchange' && !c.sampler.keep(event, (now ||= Date.now()))) continue;
+      c.writer.write(seq, event);
+    }
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -140,11 +159,13 @@ export class AdminServer {
 
   #events(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const filter = parseEventFilter(url.searchParams);
+    const maxRps = parseMaxRps(url.searchParams);
     const accept = req.headers.accept ?? '';
     const format: StreamFormat = accept.includes('text/event-stream') || url.searchParams.get('format') === 'sse' ? 'sse' : 'ndjson';
     const client: StreamClient = {
       writer: new EventStreamWriter(res, format, this.#options.streamBufferBytes ?? 1024 * 1024),
       matcher: new EventMatcher(filter),
+      sampler: maxRps === null ? null : new TapSampler(maxRps),
     };
     client.writer.open();
     // Catch up first (SSE reconnect, or ?since=), then go live: both run in this tick, so no event falls between.

@@ -72,7 +72,7 @@ ${FILE}
 `,
   ui: `devmode ui: the TUI on a devmode that is already running
 
-Usage: devmode ui [--admin URL]
+Usage: devmode ui [--admin URL] [--max-rps N]
 
 Attaches to a running devmode (devmode up --plain in another terminal, devmode test) through
 its admin API and shows the same TUI as devmode up: services, logs, traffic, topics, faults,
@@ -82,6 +82,9 @@ header says so and the TUI attaches again once it is back.
 Options:
 ${ADMIN}
   -f, --file FILE   the config whose running devmode to attach to
+  --max-rps N       the traffic tap shows about N calls a second at most (default 500; 0: every
+                    call): failed calls are all shown, the rest by whole traces; rates and
+                    percentiles still count every call
 `,
   status: `devmode status (or ps): what a running devmode shows
 

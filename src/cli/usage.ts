@@ -4,7 +4,8 @@ Usage:
   devmode up [-f FILE] [--plain]         start every service, the locator, Kafka and the gateway;
                                          hot-reload on file changes; on a terminal the TUI
                                          shows it all (q quits); Ctrl-C stops everything
-  devmode ui [--admin URL]               the TUI on a devmode already running (up --plain,
+  devmode ui [--admin URL] [--max-rps N]
+                                         the TUI on a devmode already running (up --plain,
                                          test); quitting leaves it running
   devmode test [-f FILE] -- CMD [ARGS]   start the system, run CMD with its addresses in the
                                          environment, stop, and exit with CMD's exit code

@@ -62,10 +62,13 @@ export class AdminClient {
    * resolves once devmode has subscribed it. Yields the frames that came in one read
    * together (thousands a second when a TUI follows a busy system: a promise per frame
    * cost more than the frames). Ends when devmode closes the stream or `signal` aborts;
-   * `admin.dropped` markers (no seq) say events were lost to a slow reader.
+   * `admin.dropped` markers (no seq) say events were lost to a slow reader. With `maxRps`,
+   * devmode sends about that many calls a second (failures all) and `admin.sampled`
+   * markers counting the calls it left out.
    */
-  async eventFrames(signal?: AbortSignal): Promise<AsyncIterable<SseFrame[]>> {
-    const res = await this.#request('GET', 'events', { accept: 'text/event-stream' }, signal);
+  async eventFrames(signal?: AbortSignal, options: { maxRps?: number } = {}): Promise<AsyncIterable<SseFrame[]>> {
+    const path = options.maxRps ? `events?max-rps=${options.maxRps}` : 'events';
+    const res = await this.#request('GET', path, { accept: 'text/event-stream' }, signal);
     if (res.statusCode !== 200) this.#json(res, await readBody(res));
     if (!String(res.headers['content-type'] ?? '').includes('event-stream')) throw this.#notDevmode(res.statusCode ?? 0);
     return sseFrames(res);

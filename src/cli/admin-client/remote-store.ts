@@ -1,6 +1,7 @@
 import { Bus } from '../../core/bus.js';
 import type { SystemControl } from '../../core/contracts.js';
 import type { DevmodeEvent } from '../../core/events/index.js';
+import type { DroppedMarker, SampledMarker } from '../../admin/index.js';
 import { EventStore, type RemoteView, type Store, type StoreLimits, type StoreSnapshot, type StoreSources } from '../../core/store/index.js';
 import { AdminClient, type SseFrame } from './admin-client.js';
 import { RemoteControl } from './remote-control.js';
@@ -11,6 +12,12 @@ export interface RemoteStoreOptions {
   /** wait between attempts to reconnect after the stream ended (default 1000 ms) */
   reconnectMs?: number;
   limits?: Partial<StoreLimits>;
+  /**
+   * ask devmode for about this many calls a second at most (failures all, whole traces; see
+   * admin/tap-sampler.ts); 0 or absent: every call. Traffic figures are unaffected: they
+   * come from the snapshot.
+   */
+  maxRps?: number;
 }
 
 /** A Store fed from a devmode running elsewhere, with the commands that act on it. */
@@ -85,7 +92,7 @@ class RemoteFeed implements RemoteStoreSession {
    */
   async #connect(): Promise<Connection> {
     const connection = (this.#connection = new AbortController());
-    const frames = (await this.#client.eventFrames(connection.signal))[Symbol.asyncIterator]();
+    const frames = (await this.#client.eventFrames(connection.signal, { maxRps: this.#options.maxRps ?? 0 }))[Symbol.asyncIterator]();
     const snapshot = await this.#client.snapshot({}, connection.signal);
     this.#figures = snapshot;
     if (!this.#store) this.#store = new EventStore({ bus: this.#bus, name: snapshot.header.name, sources: this.#sources(), ...(this.#options.pollMs !== undefined ? { pollMs: this.#options.pollMs } : {}), ...(this.#options.limits ? { limits: this.#options.limits } : {}) });
@@ -120,10 +127,15 @@ class RemoteFeed implements RemoteStoreSession {
       const next = await frames.next();
       if (next.done) return 'the devmode stopped or went away';
       for (const { seq, data } of next.value) {
-        let event: DevmodeEvent | { type: 'admin.dropped' };
+        let event: DevmodeEvent | DroppedMarker | SampledMarker;
         try {
-          event = JSON.parse(data) as DevmodeEvent | { type: 'admin.dropped' };
+          event = JSON.parse(data) as DevmodeEvent | DroppedMarker | SampledMarker;
         } catch {
+          continue;
+        }
+        // Calls left out on purpose (max-rps): nothing to read again, only to count.
+        if (event.type === 'admin.sampled') {
+          this.#store?.tapSkipped(event.skipped, event.maxRps);
           continue;
         }
         // This reader fell behind and devmode dropped events for it: read the whole state again.

@@ -7,16 +7,19 @@ import { parseFlags } from '../run.js';
 import { adminFlags, configAccess } from './wait.js';
 import { leaveWithParent, UI_PARENT_ENV } from './tui-process.js';
 
+const DEFAULT_MAX_RPS = 500;
+
 /**
- * `devmode ui [--admin URL]`: the TUI on a devmode that is already running (`devmode up
+ * `devmode ui [--admin URL] [--max-rps N]`: the TUI on a devmode that is already running (`devmode up
  * --plain` in another terminal, `devmode test`), fed by its admin API. Quitting leaves that
  * devmode running.
  */
 export async function ui(args: string[], io: CliIO, signal: AbortSignal): Promise<number> {
-  const { values } = parseFlags({ args, options: { ...adminFlags } });
+  const { values } = parseFlags({ args, options: { ...adminFlags, 'max-rps': { type: 'string' } } });
+  const maxRps = parseMaxRps(values['max-rps']);
   if (!wantsTui(io, false)) throw new UserError('devmode ui draws on a terminal: run it in one (not piped, not with CI=true); for lines, use devmode events or devmode logs', 2);
   const resolved = await resolveAdminUrl({ flag: values.admin, file: values.file, env: io.env, cwd: io.cwd, config: configAccess });
-  const session = await connectRemoteStore(resolved.url);
+  const session = await connectRemoteStore(resolved.url, { maxRps });
   // started by devmode up: leave with it, even when it was killed hard
   const leave = new AbortController();
   const onSignal = () => leave.abort();
@@ -31,6 +34,16 @@ export async function ui(args: string[], io: CliIO, signal: AbortSignal): Promis
     signal.removeEventListener('abort', onSignal);
     await session.close();
   }
+}
+
+/**
+ * The calls a second the tap asks for (default 500): a TUI cannot show thousands a second,
+ * and each one cost devmode and the TUI a JSON round trip. 0: every call.
+ */
+function parseMaxRps(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_RPS;
+  if (!/^\d{1,9}$/.test(text.trim())) throw new UserError(`--max-rps must be a whole number of calls a second (0: every call), got '${text}'`, 2);
+  return Number(text.trim());
 }
 
 /**

@@ -12,7 +12,7 @@ export type * from './service.js';
 export type * from './system.js';
 export type * from './broker.js';
 export type * from './traffic.js';
-export { UNROUTED } from './traffic.js';
+export { UNROUTED, traceIdOf } from './traffic.js';
 export type * from './fault.js';
 
 export type DevmodeEvent = ServiceEvent | SystemEvent | BrokerEvent | TrafficEvent | FaultEvent;

@@ -10,6 +10,11 @@ export interface Endpoint {
  */
 export const UNROUTED = '(unrouted)';
 
+/** The W3C trace id of a traceparent (`00-<trace id>-<span id>-<flags>`), or null. */
+export function traceIdOf(traceparent: string | undefined): string | null {
+  return traceparent !== undefined && traceparent.length >= 55 && traceparent[2] === '-' && traceparent[35] === '-' ? traceparent.slice(3, 35) : null;
+}
+
 export type TrafficEvent =
   /** One completed HTTP exchange. `caller.service` is 'gateway' for outside calls. */
   | {

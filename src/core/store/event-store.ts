@@ -5,7 +5,7 @@ import { BrokerFold } from './broker-fold.js';
 import { Ring } from './ring.js';
 import { ServicesFold } from './services-fold.js';
 import type { DeclaredService, StoreSources } from './sources.js';
-import type { LogLine, NumberedEvent, RingView, StoreSnapshot, TrafficView } from './snapshot.js';
+import type { LogLine, NumberedEvent, RingView, StoreSnapshot, TapSampledView, TrafficView } from './snapshot.js';
 import type { Store, StoreLimits, WaitOptions } from './store.js';
 import { TrafficFold } from './traffic-fold.js';
 import { waitUntil } from './waiting.js';
@@ -42,6 +42,9 @@ export const DEFAULT_LIMITS: StoreLimits = {
   seriesBucketMs: 60_000,
 };
 
+/** How long after the last `admin.sampled` marker the snapshot still says the tap is sampled. */
+const SAMPLED_SHOWN_MS = 3000;
+
 /** Events that have rings of their own, or are too many to be worth a line in `events`. */
 const NOT_NOTABLE = new Set<EventType>(['log', 'http.exchange', 'ws.opened', 'ws.closed', 'ws.frame', 'fault.applied', 'broker.append', 'broker.fetch']);
 
@@ -76,6 +79,8 @@ export class EventStore implements Store {
   /** traffic or broker events came since the figures and topology were last read */
   #figuresStale = true;
   #systemReady = false;
+  /** the last sampling marker and when it came */
+  #sampled: { view: TapSampledView; at: number } | undefined;
   #stopping = false;
 
   #seq = 0;
@@ -207,6 +212,18 @@ export class EventStore implements Store {
     this.#systemReady = snapshot.header.systemReady;
     this.#stopping = snapshot.header.stopping;
     this.#seq = Math.max(this.#seq, snapshot.seq);
+    this.#changed();
+  }
+
+  /**
+   * The admin API left `count` calls out of the stream (`admin.sampled`, a remote Store that
+   * asked for `max-rps`): they count as dropped from the tap, and the snapshot says the tap
+   * is sampled for a few seconds (the poll rebuilds it, so the note goes once markers stop).
+   */
+  tapSkipped(count: number, maxRps: number): void {
+    if (this.#closed || count <= 0) return;
+    this.#traffic.skipped(count);
+    this.#sampled = { view: Object.freeze({ skipped: count, maxRps }), at: this.#now() };
     this.#changed();
   }
 
@@ -378,6 +395,7 @@ export class EventStore implements Store {
       logs: { byInstance, merged: this.#merged.view() },
       events: this.#events.view(),
       tap: this.#traffic.tap(),
+      tapSampled: this.#sampled !== undefined && this.#now() - this.#sampled.at <= SAMPLED_SHOWN_MS ? this.#sampled.view : null,
       traffic: { windowSec: this.#figures.windowSec, edges: [...this.#figures.edges], routes: [...this.#figures.routes] },
       topology: this.#topology,
       faults: [...this.#faults.values()],

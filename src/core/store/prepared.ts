@@ -3,7 +3,7 @@
  * without a system): fill what the test is about, the rest is empty and valid.
  */
 import type { DevmodeEvent, EventOf, EventType } from '../events/index.js';
-import type { BrokerView, EdgeTraffic, HeaderView, InstanceView, LogLine, NumberedEvent, RingView, ServiceView, StoreSnapshot, TapEntry } from './snapshot.js';
+import type { BrokerView, EdgeTraffic, HeaderView, InstanceView, LogLine, NumberedEvent, RingView, ServiceView, StoreSnapshot, TapEntry, TapSampledView } from './snapshot.js';
 import type { Store, WaitOptions } from './store.js';
 
 export interface SnapshotDraft {
@@ -18,6 +18,9 @@ export interface SnapshotDraft {
   logsDropped?: Record<string, number>;
   events?: DevmodeEvent[];
   tap?: (Partial<TapEntry> & { path: string })[];
+  /** calls the tap never saw (counted in tap.dropped) */
+  tapDropped?: number;
+  tapSampled?: TapSampledView | null;
   traffic?: Partial<StoreSnapshot['traffic']>;
   topology?: Partial<StoreSnapshot['topology']>;
   faults?: StoreSnapshot['faults'];
@@ -92,7 +95,8 @@ export function prepareSnapshot(draft: SnapshotDraft = {}): StoreSnapshot {
     services,
     logs: { byInstance, merged: { items: merged, dropped: draft.logsDropped?.['merged'] ?? 0, total: (draft.logsDropped?.['merged'] ?? 0) + merged.length } },
     events: { items: events, dropped: 0, total: events.length },
-    tap: { items: tap, dropped: 0, total: tap.length },
+    tap: { items: tap, dropped: draft.tapDropped ?? 0, total: (draft.tapDropped ?? 0) + tap.length },
+    tapSampled: draft.tapSampled ?? null,
     traffic: { windowSec: 60, edges: [], routes: [], ...draft.traffic },
     topology: { observed: [], undeclared: [], unused: [], ...draft.topology },
     faults: draft.faults ?? [],

@@ -25,6 +25,11 @@ export interface StoreSnapshot {
   readonly events: RingView<NumberedEvent>;
   /** recent HTTP exchanges and WebSocket connections, newest last */
   readonly tap: RingView<TapEntry>;
+  /**
+   * set while the tap is sampled (a remote Store that asked for `max-rps`: devmode left
+   * calls out in the last ~3 s; they count in `tap.dropped`), null when every call is in it
+   */
+  readonly tapSampled: TapSampledView | null;
   readonly traffic: TrafficView;
   readonly topology: TopologyView;
   /** the fault rules in force, with their hit counts */
@@ -197,6 +202,14 @@ export interface TapEntry {
   readonly fault: string | null;
   /** the W3C trace id (from traceparent), to link calls, messages and log lines */
   readonly traceId: string | null;
+}
+
+/** What the admin API's `admin.sampled` markers said last. */
+export interface TapSampledView {
+  /** calls left out by the last marker (about the last second) */
+  readonly skipped: number;
+  /** the most calls a second sent (failures are always sent besides) */
+  readonly maxRps: number;
 }
 
 /** Per-bucket counts, oldest first; the last bucket is the current (partial) one. */

@@ -1,4 +1,4 @@
-import type { EventOf } from '../events/index.js';
+import { traceIdOf, type EventOf } from '../events/index.js';
 import { Ring } from './ring.js';
 import { Series } from './series.js';
 import type { TrafficSource } from './sources.js';
@@ -74,6 +74,11 @@ export class TrafficFold {
       Object.freeze({ ...r, series: r.series ?? (this.#edge(r.caller, r.callee)?.routes.get(r.method)?.get(r.route) ?? this.#empty).view(now) }),
     );
     return { windowSec: source.windowSec, edges, routes };
+  }
+
+  /** Counts calls the tap never saw (sampled out by the admin API): `tap.total` stays every call. */
+  skipped(count: number): void {
+    this.#tap.addDropped(count);
   }
 
   /** Replaces the tap with a snapshot's; series start over (a remote Store takes its source's). */
@@ -166,9 +171,4 @@ function tapEntry(seq: number, event: RawTap['event']): TapEntry {
     fault: event.fault ?? null,
     traceId: traceIdOf(event.traceparent),
   });
-}
-
-/** The W3C trace id of a traceparent (`00-<trace id>-<span id>-<flags>`), or null. */
-function traceIdOf(traceparent: string | undefined): string | null {
-  return traceparent !== undefined && traceparent.length >= 55 && traceparent[2] === '-' && traceparent[35] === '-' ? traceparent.slice(3, 35) : null;
 }

@@ -96,6 +96,13 @@ function footerRow(ui: UiState, width: number, now: number): Row {
   return clip([seg(' ?', { bold: true, color: 'cyan' }), seg(' help', { color: 'gray' }), seg(' q', { bold: true, color: 'cyan' }), seg(' quit ', { color: 'gray' }), seg('│', { color: 'gray' }), ...keys], width);
 }
 
+/** What `sampled ≤N/s·all errors` in the tap's line means (the rule is admin/tap-sampler.ts's). */
+const TAP_NOTE = [
+  " Tap 'sampled ≤N/s·all errors': devmode sends about N calls a second",
+  ' (devmode ui --max-rps N, default 500, 0: all): every failed call, the others',
+  ' by whole traces. Rates and percentiles still count every call.',
+];
+
 /**
  * Every key: a section per view (everywhere first), its keys flowing on as many lines as
  * the width needs, so that the whole list fits 80x24 without cutting a word.
@@ -121,5 +128,6 @@ function helpRows(width: number, height: number): Row[] {
   };
   section('Everywhere', GLOBAL_KEYS);
   for (const v of VIEWS) section(TITLES[v], VIEW_KEYS[v]);
+  rows.push([], ...TAP_NOTE.map((text) => clip([seg(text, { color: 'gray' })], width)));
   return exactly(rows, height);
 }

@@ -13,6 +13,8 @@ export function trafficBody(s: StoreSnapshot, ui: UiState['traffic'], links: Cal
       ? [
           seg(ui.paused ? '⏸ paused ' : '● live ', { color: ui.paused ? 'yellow' : 'green' }),
           seg(`service:${ui.service ?? 'all'} status:${ui.status}${ui.path ? ` path:${ui.path}` : ''}`, { color: ui.service || ui.status !== 'all' || ui.path ? 'cyan' : 'gray' }),
+          // devmode leaves calls out of a busy tap (devmode ui --max-rps): say so, and that no failure is among them
+          ...(s.tapSampled ? [seg(` sampled ≤${s.tapSampled.maxRps}/s·all errors`, { color: 'yellow' })] : []),
         ]
       : []),
   ];

@@ -147,6 +147,30 @@ describe('EventStore: bounded rings', () => {
   });
 });
 
+describe('EventStore: a sampled tap', () => {
+  test('calls skipped by the admin API count in the tap total; the snapshot says it is sampled for about 3 s', async () => {
+    let now = 10_000;
+    const { bus, store } = make({ now: () => now });
+    bus.publish(exchange({ id: 'a' }));
+    expect(store.getSnapshot().tapSampled).toBeNull();
+    store.tapSkipped(40, 500);
+    bus.publish(exchange({ id: 'b' }));
+    let s = store.getSnapshot();
+    expect(s.tap).toMatchObject({ dropped: 40, total: 42 });
+    expect(s.tap.items.map((t) => t.id)).toEqual(['a', 'b']);
+    expect(s.tapSampled).toEqual({ skipped: 40, maxRps: 500 });
+    store.tapSkipped(0, 500); // nothing skipped: not a report
+    now += 2000;
+    await store.refresh();
+    expect(store.getSnapshot().tapSampled).toEqual({ skipped: 40, maxRps: 500 });
+    now += 2000;
+    await store.refresh();
+    s = store.getSnapshot();
+    expect(s.tapSampled).toBeNull();
+    expect(s.tap.total).toBe(42);
+  });
+});
+
 describe('EventStore: snapshots', () => {
   test('the same frozen object until something changes; a change gives a higher version and leaves the old snapshot as it was', () => {
     const { bus, store } = make();

@@ -161,7 +161,7 @@ describe('Header, help, the tick', () => {
     const tui = await renderTui(new StaticStore(draft));
     await tui.press('?');
     const s = await tui.until('any key closes this');
-    for (const k of ['plain output', '$PAGER', 'restart', 'stop/start', 'filter', 'pause', 'capture', 'produce', 'clear all', 'broker down/up']) expect(s).toContain(k);
+    for (const k of ['plain output', '$PAGER', 'restart', 'stop/start', 'filter', 'pause', 'capture', 'produce', 'clear all', 'broker down/up', '--max-rps N', 'every failed call']) expect(s).toContain(k);
     const f = fitsIn(s, 80, 24);
     expect(f.lines).toBe(24);
     expect(f.widest).toBeLessThanOrEqual(80);

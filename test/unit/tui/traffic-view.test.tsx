@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StaticStore, type SnapshotDraft } from '../../../src/core/store/index.js';
-import { KEY, renderTui } from './tui-rig.js';
+import { fitsIn, KEY, renderTui } from './tui-rig.js';
 
 const T = Date.UTC(2026, 0, 1, 12, 0, 0);
 const series = { bucketMs: 60_000, requests: [1, 3, 8, 2, 0, 5], errors: [0, 0, 1, 0, 0, 0] };
@@ -51,6 +51,24 @@ describe('Traffic view', () => {
     s = await tui.until('path:bob');
     expect(s).toContain('/api/users/bob');
     expect(s).not.toContain('/api/orders');
+  });
+
+  it('a sampled tap says so on its line at 80x24, failures all kept; the note goes when devmode sends every call again', async () => {
+    const store = new StaticStore({ ...draft, tapDropped: 1200, tapSampled: { skipped: 1200, maxRps: 500 } });
+    const tui = await renderTui(store);
+    await tui.press('3');
+    let s = await tui.until('sampled');
+    const line = s.split('\n').find((l) => l.includes('● live'))!;
+    expect(line).toMatch(/● live service:all status:all sampled ≤500\/s·all errors\s*$/);
+    expect([...line].length).toBeLessThanOrEqual(80);
+    const f = fitsIn(s, 80, 24);
+    expect(f).toEqual({ lines: 24, widest: f.widest });
+    expect(f.widest).toBeLessThanOrEqual(80);
+    // the failed call is there, as every failure is
+    expect(s).toContain('/api/orders/9');
+    store.set(draft);
+    s = await tui.until(/● live service:all status:all\s*$/m);
+    expect(s).not.toContain('sampled');
   });
 
   it('pauses: new exchanges wait until it runs again', async () => {
