@@ -112,6 +112,8 @@ try {
         }),
         added('mesh'),
         added('gateway'),
+        // the floor this machine sets: what a C proxy (nginx, one worker) adds on the same path
+        added('nginx'),
       ],
     ),
   );
