@@ -3,7 +3,9 @@
  * its port and (b) through the URL devmode gave its caller (SERVICE_BACKEND_URL, the caller's
  * mesh edge), in one run under one real `devmode up`: latency at a fixed 1k req/s and
  * throughput at saturation, legs interleaved (with a third leg through devmode's gateway,
- * which routes to the same backend, and devmode's CPU per request on each); then (c)
+ * which routes to the same backend, and devmode's CPU per request on each, beside two
+ * references on the same backend: nginx with one worker, and a Node byte pipe, the floor
+ * of any proxy written in Node, lib/byte-pipe.mjs); then (c)
  * devmode's memory while 1k req/s run through the mesh for BENCH_MESH_SOAK_SECONDS
  * (default 60), sampled every 5 s.
  *
@@ -16,7 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { nginx } from './lib/children.js';
+import { bytePipe, nginx } from './lib/children.js';
 import { cpuSecondsOf, memoryOf, slopePerMinute } from './lib/footprint-proc.js';
 import { saturate, type LoadResult } from './lib/load.js';
 import { FixedRateLoad, mergeWindows, percentiles, runFixedRate, type LoadWindow } from './lib/mesh-load.js';
@@ -51,7 +53,12 @@ try {
   const pid = system.devmodePid;
   // The reference for CPU per request: nginx (one worker) proxying to the same backend.
   const reference = await nginx(Number(new URL(system.directUrl).port));
-  stopReference = reference.stop;
+  // The floor of any proxy in Node: bytes piped through, nothing parsed, nothing reported.
+  const pipe = await bytePipe(Number(new URL(system.directUrl).port));
+  stopReference = async () => {
+    await reference.stop();
+    await pipe.stop();
+  };
   const devmodeCpu = () => cpuSecondsOf(pid);
   const legs = [
     { name: 'direct', origin: new URL(system.directUrl).origin, cpuSeconds: devmodeCpu },
@@ -60,6 +67,8 @@ try {
     { name: 'gateway', origin: new URL(system.gatewayUrl).origin, cpuSeconds: devmodeCpu },
     // Its CPU column is nginx's worker's, not devmode's.
     { name: 'nginx', origin: `http://127.0.0.1:${reference.port}`, cpuSeconds: () => reference.cpuMs() / 1000 },
+    // Its CPU column is the pipe's process's.
+    { name: 'node pipe', origin: `http://127.0.0.1:${pipe.port}`, cpuSeconds: () => pipe.cpuMs() / 1000 },
   ];
   // devmode's CPU seconds spent during each leg's fixed-rate runs, per leg.
   const cpu = new Map<string, number>(legs.map((l) => [l.name, 0]));
@@ -103,7 +112,7 @@ try {
   console.log(`(a, b) latency at a fixed ${RATE} req/s, ${seconds} s per leg in ${rounds} interleaved slices (load average after: ${afterLatency})`);
   console.log(
     table(
-      ['leg', 'answered', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'max send lag ms', 'CPU us/req (devmode; nginx: its worker)'],
+      ['leg', 'answered', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'max send lag ms', 'CPU us/req (devmode; nginx: its worker; pipe: its process)'],
       [
         ...legs.map((l) => {
           const w = stats.get(l.name)!;
@@ -114,6 +123,7 @@ try {
         added('gateway'),
         // the floor this machine sets: what a C proxy (nginx, one worker) adds on the same path
         added('nginx'),
+        added('node pipe'),
       ],
     ),
   );
@@ -121,7 +131,7 @@ try {
   console.log(`(a, b) throughput, ${connections} connections, best of ${rounds} x ${satSeconds} s per leg (load average after: ${afterThroughput})`);
   console.log(
     table(
-      ['leg', 'best req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU us/req (devmode; nginx: its worker)'],
+      ['leg', 'best req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU us/req (devmode; nginx: its worker; pipe: its process)'],
       legs.map((l) => {
         const runs = throughput.get(l.name)!;
         const top = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
@@ -132,7 +142,9 @@ try {
   );
   console.log(`mesh/direct throughput: ${(best('mesh') / best('direct')).toFixed(2)}x, gateway/direct ${(best('gateway') / best('direct')).toFixed(2)}x`);
   const satOf = (name: string) => Math.min(...(satCpu.get(name) ?? [NaN])) * 1e6;
-  console.log(`CPU per request at saturation vs nginx's: mesh ${(satOf('mesh') / satOf('nginx')).toFixed(2)}x, gateway ${(satOf('gateway') / satOf('nginx')).toFixed(2)}x (target <= 2x)\n`);
+  console.log(`CPU per request at saturation vs nginx's: mesh ${(satOf('mesh') / satOf('nginx')).toFixed(2)}x, gateway ${(satOf('gateway') / satOf('nginx')).toFixed(2)}x (target <= 2x)`);
+  const at1k = (name: string) => (cpu.get(name)! / pct.get(name)!.n) * 1e6;
+  console.log(`CPU per request at ${RATE} req/s: mesh ${f(at1k('mesh'), 0)} us = ${(at1k('mesh') / at1k('nginx')).toFixed(2)}x nginx's, ${(at1k('mesh') / at1k('node pipe')).toFixed(2)}x a Node byte pipe's (${f(at1k('node pipe'), 0)} us: the floor of a proxy in Node here)\n`);
 
 
   // (c) Memory over time at 1k req/s through the mesh.

@@ -81,6 +81,16 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 }
 
 /** nginx with one worker and a keep-alive upstream to the backend, from a temp prefix. */
+/** lib/byte-pipe.mjs (the floor of a Node proxy) in front of `backendPort`, in a process of its own. */
+export async function bytePipe(backendPort: number): Promise<Running> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./byte-pipe.mjs', import.meta.url)), String(backendPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`byte-pipe.mjs exited (${code}) before listening`)));
+  });
+  return { port, cpuMs: () => cpuMsOf(child.pid), stop: () => stopChild(child) };
+}
+
 export async function nginx(backendPort: number): Promise<Running> {
   const dir = await mkdtemp(join(tmpdir(), 'devmode-bench-nginx-'));
   const port = await freePort();
