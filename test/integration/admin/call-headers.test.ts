@@ -3,7 +3,6 @@
  * services), its headers read back through SystemControl, the admin API (`GET /calls/:id`)
  * and the TUI attached to that admin API, with credentials redacted.
  */
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRemoteStore, type RemoteStoreSession } from '../../../src/cli/admin-client/index.js';
@@ -22,10 +21,8 @@ let viaGateway: TapEntry;
 let viaMesh: TapEntry;
 
 beforeAll(async () => {
-  dir = tempDir();
-  writeFileSync(
-    path.join(dir, 'devmode.yaml'),
-    `
+  dir = tempDir({
+    'devmode.yaml': `
 name: headers-${process.pid}
 services:
   front:
@@ -36,7 +33,7 @@ services:
     command: node ${WEB}
     readiness: { http: /health }
 ${FREE_PORTS}`,
-  );
+  });
   h = await Harness.start({ file: path.join(dir, 'devmode.yaml') });
   adminUrl = h.system.addresses.adminUrl!;
   remote = await connectRemoteStore(adminUrl, { pollMs: 200, reconnectMs: 100 });

@@ -4,7 +4,6 @@
  * every failure and `admin.sampled` markers, a stream without it every call, and the remote
  * Store counts the skipped calls in its tap and says the tap is sampled.
  */
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SampledMarker } from '../../../src/admin/index.js';
@@ -21,10 +20,8 @@ let h: Harness;
 let adminUrl: string;
 
 beforeAll(async () => {
-  dir = tempDir();
-  writeFileSync(
-    path.join(dir, 'devmode.yaml'),
-    `
+  dir = tempDir({
+    'devmode.yaml': `
 name: sampling-${process.pid}
 services:
   web:
@@ -32,7 +29,7 @@ services:
     readiness: { http: /health }
     routes: [{ path: /web/**, strip_prefix: /web }]
 ${FREE_PORTS}`,
-  );
+  });
   h = await Harness.start({ file: path.join(dir, 'devmode.yaml') });
   adminUrl = h.system.addresses.adminUrl!;
 }, 60_000);
