@@ -1,4 +1,5 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { http } from '../net/node-http.js';
 import type { SystemControl } from '../core/contracts.js';
 import type { DevmodeEvent } from '../core/events/index.js';
 import type { Store } from '../core/store/index.js';
@@ -47,7 +48,7 @@ interface StreamClient {
 export class AdminServer {
   readonly #options: AdminServerOptions;
   readonly #store: Store;
-  readonly #server: http.Server;
+  readonly #server: Server;
   readonly #listener: HttpListener;
   readonly #clients = new Set<StreamClient>();
   #unsubscribe: (() => void) | undefined;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { sendJson, sendJsonOnSocket } from '../net/json-response.js';
-import { STATUS_CODES } from 'node:http';
+import { http } from '../net/node-http.js';
 import type { LeanConnection } from '../net/lean/index.js';
 import type { Route } from './routes.js';
 
@@ -122,8 +122,8 @@ function renderHtml(error: GatewayError): string {
     .map((r) => `<tr><td>${escape(r.methods.length ? r.methods.join(', ') : 'any')}</td><td><code>${escape(r.path)}</code></td><td>${escape(r.service)}</td></tr>`)
     .join('');
   return (
-    `<!doctype html><html><head><meta charset="utf-8"><title>${error.status} ${escape(STATUS_CODES[error.status] ?? '')}</title></head>` +
-    `<body style="font-family:sans-serif"><h1>${error.status} ${escape(STATUS_CODES[error.status] ?? '')}</h1><p>${escape(error.body.error)}</p>` +
+    `<!doctype html><html><head><meta charset="utf-8"><title>${error.status} ${escape(http.STATUS_CODES[error.status] ?? '')}</title></head>` +
+    `<body style="font-family:sans-serif"><h1>${error.status} ${escape(http.STATUS_CODES[error.status] ?? '')}</h1><p>${escape(error.body.error)}</p>` +
     (extra ? `<dl>${extra}</dl>` : '') +
     (routes.length ? `<h2>Routes</h2><table><tr><th>methods</th><th>path</th><th>service</th></tr>${rows}</table>` : '') +
     `<p><small>devmode gateway</small></p></body></html>`

@@ -1,4 +1,5 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { http } from '../net/node-http.js';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RouteConfig } from '../config/types.js';
@@ -71,7 +72,7 @@ type Attempt<R> = (target: InstanceAddress, previous?: R) => Promise<R>;
  */
 export class Gateway {
   readonly #options: GatewayOptions;
-  readonly #server: http.Server;
+  readonly #server: Server;
   readonly #listener: HttpListener;
   readonly #proxy = new HttpProxy();
   readonly #configRoutes: Route[];

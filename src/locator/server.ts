@@ -1,4 +1,5 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { http } from '../net/node-http.js';
 import { HttpListener, type BoundAddress } from '../net/http-server.js';
 import { sendJson } from '../net/json-response.js';
 import type { Registry } from './registry.js';
@@ -28,7 +29,7 @@ export class LocatorServer {
   readonly #registry: Registry;
   readonly #host: string;
   readonly #port: number;
-  readonly #server: http.Server;
+  readonly #server: Server;
   readonly #listener: HttpListener;
   #address: BoundAddress | undefined;
   #stopped = false;

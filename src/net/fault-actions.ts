@@ -3,7 +3,8 @@
  * WebSocket upgrade. Shared by the mesh and the gateway, which decide through a
  * FaultDecider and then call these before forwarding.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { http } from './node-http.js';
 import type { Duplex } from 'node:stream';
 import type { FaultDecision } from '../core/contracts.js';
 

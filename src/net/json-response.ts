@@ -1,4 +1,5 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { http } from './node-http.js';
 import type { Duplex } from 'node:stream';
 
 /**
@@ -43,7 +44,7 @@ export function rawAnswer(status: number, contentType: string, body: string, hea
   for (const name in headers) extra += `${name}: ${headers[name]}\r\n`;
   return {
     text:
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: ${contentType}\r\n` +
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\ncontent-type: ${contentType}\r\n` +
       `content-length: ${bodyBytes}\r\ncache-control: no-store\r\n${extra}${close ? 'connection: close\r\n' : ''}\r\n${withBody ? body : ''}`,
     bodyBytes: withBody ? bodyBytes : 0,
   };

@@ -1,4 +1,5 @@
-import http, { type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { http } from '../../net/node-http.js';
 import type { FaultRuleInput, FaultRuleView, SystemSnapshot } from '../../core/contracts.js';
 import type { StoreSnapshot } from '../../core/store/index.js';
 import { AdminRequestError, NoDevmodeError } from './errors.js';

@@ -1,4 +1,5 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Agent, IncomingMessage, ServerResponse } from 'node:http';
+import { http } from '../node-http.js';
 import type { Socket } from 'node:net';
 import { addForwarded, endToEndHeaders } from './headers.js';
 import type { ForwardOptions, ForwardResult, ProxyTarget } from './types.js';
@@ -15,7 +16,7 @@ const MAX_REPLAY = 64 * 1024;
  * the replay rule needs (`reusedSocket`, the moment the socket connects).
  */
 export class NodeHttpForwarder {
-  readonly #agent: http.Agent;
+  readonly #agent: Agent;
 
   constructor(options: { maxSockets: number; keepAliveMs: number }) {
     this.#agent = new http.Agent({

@@ -1,5 +1,6 @@
 import type { EventOf } from '../../core/events/index.js';
-import http, { type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { http } from '../node-http.js';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { addForwarded, endToEndHeaders } from './headers.js';

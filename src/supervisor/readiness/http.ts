@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { http } from '../../net/node-http.js';
 
 /**
  * One HTTP readiness attempt: GET `path` on host:port; a 2xx or 3xx answer passes.
@@ -7,8 +7,8 @@ import { request } from 'node:http';
 export function probeHttp(host: string, port: number, path: string, attemptTimeoutMs: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     // agent: false so a probe never reuses a socket a previous attempt left half-open
-    const req = request({ host, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'devmode-readiness' } });
-    // The listener is ours to remove: passing `signal` to request() leaves one behind per attempt.
+    const req = http.request({ host, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'devmode-readiness' } });
+    // The listener is ours to remove: passing `signal` to http.request() leaves one behind per attempt.
     const onAbort = () => req.destroy(new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
     const settle = (error?: Error) => {
