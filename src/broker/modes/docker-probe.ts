@@ -1,3 +1,4 @@
+import { engineHint, NO_ENGINE_CONFIGURED } from './docker-hints.js';
 import { errorMessage, withTimeout } from './with-timeout.js';
 
 /** What the probe found: an engine that answered, or why there is none (one line). */
@@ -16,6 +17,7 @@ export const DEFAULT_DOCKER_PROBE_TIMEOUT_MS = 3000;
 /**
  * Asks testcontainers whether a container engine answers, without ever throwing.
  *
+ * Where nothing points at an engine (docker-hints.ts) testcontainers is not even loaded.
  * The import itself is guarded: the package may be missing from a slim install, which
  * means "no engine". The lookup is raced
  * against our own timer because a DOCKER_HOST that accepts connections but never answers
@@ -23,6 +25,7 @@ export const DEFAULT_DOCKER_PROBE_TIMEOUT_MS = 3000;
  */
 export async function probeDocker(options: DockerProbeOptions = {}): Promise<DockerProbeResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOCKER_PROBE_TIMEOUT_MS;
+  if (engineHint() === undefined) return { available: false, reason: NO_ENGINE_CONFIGURED };
   const tc = await import('testcontainers').catch((error: unknown) => {
     return { importError: errorMessage(error) } as const;
   });
