@@ -212,8 +212,9 @@ export class System {
       reserved: plan.reserved,
     }));
     await Promise.all([
-      this.#watchdog.start(),
+      // The broker first: its worker thread takes longest to boot, and boots beside the rest.
       this.#broker.start().then(() => this.#registry.setKafka(this.#broker!.bootstrap)),
+      this.#watchdog.start(),
       this.#locator.start(),
       this.#gateway.start(),
       this.#admin.start(),
