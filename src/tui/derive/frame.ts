@@ -6,7 +6,7 @@ import { VIEWS, type UiState, type ViewName } from '../state/ui-state.js';
 import type { CallLinks } from './call-detail.js';
 import { faultsBody } from './faults.js';
 import { clip, headerRows } from './header.js';
-import { GLOBAL_KEYS, VIEW_KEYS } from './keys.js';
+import { footerKeys, GLOBAL_KEYS, TRAFFIC_MODE_KEYS, VIEW_KEYS } from './keys.js';
 import { LogsDeriver } from './logs.js';
 import { servicesBody } from './services.js';
 import { topicsBody } from './topics.js';
@@ -91,7 +91,7 @@ function footerRow(ui: UiState, width: number, now: number): Row {
   if (p?.kind === 'choice') return clip([seg(` ${p.label} `, { inverse: true, color: 'cyan' }), ...Object.entries(p.choices).map(([k, label]) => seg(`  ${k} ${label}`)), seg('  Esc cancel', { color: 'gray' })], width);
   if (ui.help) return clip([seg(' keys ', { bold: true, inverse: true }), seg('  any key closes this', { color: 'gray' })], width);
   if (ui.notice && ui.notice.until > now) return clip([seg(` ${ui.notice.text}`, { color: ui.notice.level === 'error' ? 'red' : 'green' })], width);
-  const keys = VIEW_KEYS[ui.view].flatMap(([k, what]) => [seg(` ${k}`, { bold: true, color: 'cyan' }), seg(` ${what} `, { color: 'gray' })]);
+  const keys = footerKeys(ui.view, ui.traffic.mode).flatMap(([k, what]) => [seg(` ${k}`, { bold: true, color: 'cyan' }), seg(` ${what} `, { color: 'gray' })]);
   // help and quit first: a narrow terminal cuts the end of the line
   return clip([seg(' ?', { bold: true, color: 'cyan' }), seg(' help', { color: 'gray' }), seg(' q', { bold: true, color: 'cyan' }), seg(' quit ', { color: 'gray' }), seg('│', { color: 'gray' }), ...keys], width);
 }
@@ -127,7 +127,10 @@ function helpRows(width: number, height: number): Row[] {
     rows.push(clip(line, width));
   };
   section('Everywhere', GLOBAL_KEYS);
-  for (const v of VIEWS) section(TITLES[v], VIEW_KEYS[v]);
+  for (const v of VIEWS) {
+    section(TITLES[v], VIEW_KEYS[v]);
+    if (v === 'traffic') section('  top', TRAFFIC_MODE_KEYS.top);
+  }
   rows.push([], ...TAP_NOTE.map((text) => clip([seg(text, { color: 'gray' })], width)));
   return exactly(rows, height);
 }

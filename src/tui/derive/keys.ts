@@ -1,4 +1,4 @@
-import type { ViewName } from '../state/ui-state.js';
+import type { TrafficMode, ViewName } from '../state/ui-state.js';
 
 /** Each view's keys: the footer shows them, `?` lists them with the global ones. */
 export const VIEW_KEYS: Readonly<Record<ViewName, readonly (readonly [string, string])[]>> = {
@@ -17,3 +17,14 @@ export const GLOBAL_KEYS: readonly (readonly [string, string])[] = [
   ['Ctrl-L', 'redraw the screen'],
   ['q Ctrl-C', 'quit'],
 ];
+
+/** The Traffic view's top and topology tables take fewer keys than its tap: the footer shows those. */
+export const TRAFFIC_MODE_KEYS: Readonly<Record<Exclude<TrafficMode, 'tap'>, readonly (readonly [string, string])[]>> = {
+  top: [['m', 'tap/top/topology'], ['↑↓', 'select'], ['⏎', 'its calls in the tap'], ['f', 'fault'], ['c', 'capture']],
+  topology: [['m', 'tap/top/topology'], ['c', 'capture']],
+};
+
+/** The keys the footer shows for what is on screen. */
+export function footerKeys(view: ViewName, trafficMode: TrafficMode): readonly (readonly [string, string])[] {
+  return view === 'traffic' && trafficMode !== 'tap' ? TRAFFIC_MODE_KEYS[trafficMode] : VIEW_KEYS[view];
+}

@@ -14,12 +14,16 @@ export function topRows(s: StoreSnapshot, sel: number, width: number, height: nu
   const nameWidth = Math.max(16, width - 6 - 1 - 5 - 1 - 7 * 3 - 3 - spark - 2);
   const sparkTitle = [`LAST ${spark} MIN`, `${spark} MIN`, 'MIN'].find((t) => t.length <= spark) ?? '';
   const head = (title: string) => [seg(fit(`${fit(title, nameWidth)} ${right('REQ/S', 6)} ${right('ERR', 5)} ${right('P50', 7)} ${right('P95', 7)} ${right('P99', 7)}  ${sparkTitle}`, width), { bold: true, dim: true })];
-  const line = (name: string, x: EdgeTraffic | RouteTraffic, index: number): Row => {
+  // `edge`: a route's caller and callee, dimmed after it (routes are counted per edge), when
+  // it fits whole: the route itself comes first (its detail, on enter, names the edge too)
+  const line = (name: string, x: EdgeTraffic | RouteTraffic, index: number, edge = ''): Row => {
     // p99 is 0 only with no timed call in the window (an edge that saw only a WebSocket open;
     // the first bucket is under 10 µs, which no call through devmode takes)
     const timed = x.requests > 0 && x.p99 > 0 && !('method' in x && x.method === 'WS');
     const row: Row = [
-      seg(fit(name, nameWidth) + ' '),
+      ...(edge === '' || name.length + 2 + edge.length > nameWidth
+        ? [seg(fit(name, nameWidth) + ' ')]
+        : [seg(`${name}  `), seg(fit(edge, nameWidth - name.length - 2) + ' ', { color: 'gray' })]),
       seg(right(rate(x.ratePerSec), 6) + ' '),
       seg(right(String(x.errors), 5) + ' ', { color: x.errors > 0 ? 'red' : 'gray' }),
       // no call in the window, or a WebSocket (open for as long as it lasts): no latency to tell, not 0 ms
@@ -41,7 +45,7 @@ export function topRows(s: StoreSnapshot, sel: number, width: number, height: nu
   const routeRoom = Math.max(1, height - rows.length);
   const rsel = sel - edges.length;
   const routeFirst = Math.max(0, Math.min(rsel - routeRoom + 1, routes.length - routeRoom));
-  routes.slice(routeFirst, routeFirst + routeRoom).forEach((r, i) => rows.push(line(`${r.method} ${r.callee}${r.route}`, r, edges.length + routeFirst + i)));
+  routes.slice(routeFirst, routeFirst + routeRoom).forEach((r, i) => rows.push(line(`${r.method} ${r.route}`, r, edges.length + routeFirst + i, `${r.caller} -> ${r.callee}`)));
   return rows;
 }
 

@@ -9,7 +9,8 @@ import { filteredTap, selectedIndex } from '../derive/tap.js';
 import { topItems } from '../derive/top.js';
 import { serviceRows } from '../derive/services.js';
 import { BROKER_DOWN_RULE } from '../../core/contracts.js';
-import { STATUS_CLASSES, TRAFFIC_MODES, VIEWS } from './ui-state.js';
+import type { EdgeTraffic, RouteTraffic } from '../../core/store/index.js';
+import { STATUS_CLASSES, TRAFFIC_MODES, VIEWS, type UiState } from './ui-state.js';
 
 export function handleKey(c: TuiController, k: KeyPress): void {
   const ui = c.ui;
@@ -135,6 +136,15 @@ function logsKey(c: TuiController, k: KeyPress): void {
   ui.anchorSeq = next >= entries.length ? null : entrySeq(entries[next - 1]!);
 }
 
+/**
+ * A top row's own calls, as k9s drills into a resource: the tap filtered to its callee, and
+ * to its path when the route is one literal path (one with :id stands for many).
+ */
+function drillIntoTap(ui: UiState['traffic'], item: EdgeTraffic | RouteTraffic | undefined): void {
+  if (!item) return;
+  Object.assign(ui, { mode: 'tap', service: item.callee, status: 'all', path: 'route' in item && !item.route.includes(':id') ? item.route : '', paused: null, selectedSeq: null, detail: false });
+}
+
 function trafficKey(c: TuiController, k: KeyPress): void {
   const ui = c.ui.traffic;
   const s = c.store.getSnapshot();
@@ -148,6 +158,7 @@ function trafficKey(c: TuiController, k: KeyPress): void {
   }
   if (k.input === 'c') return c.toggleCapture();
   if (ui.mode === 'top') {
+    if (k.return) return drillIntoTap(ui, topItems(s)[ui.topSelected]);
     ui.topSelected = moved(k, ui.topSelected, topItems(s).length);
     return;
   }

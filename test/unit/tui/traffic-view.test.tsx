@@ -144,16 +144,36 @@ describe('Traffic view', () => {
     expect(s).toContain('fault: rule-1: status 503');
   });
 
+  it('top: enter on a row shows its calls in the tap (its callee, and its path when the route is literal); the footer shows top\'s keys', async () => {
+    const tui = await renderTui(new StaticStore(draft), { columns: 120, rows: 30 });
+    await tui.press('3', 'm');
+    let s = await tui.until('ROUTES');
+    expect(s).toContain('⏎ its calls in the tap');
+    expect(s).not.toContain('space pause');
+    await tui.press(KEY.down, KEY.down, KEY.down, KEY.enter); // the route POST /api/orders (after three edges)
+    s = await tui.until('path:/api/orders');
+    expect(s).toContain('service:order');
+    expect(s).toMatch(/gateway -> order\.0\s+POST\s+\/api\/orders\s+201/);
+    expect(s).not.toContain('/api/users/bob');
+    expect(s).toContain('space pause');
+    // an edge row: its callee, any path
+    await tui.press('m', KEY.up, KEY.up, KEY.enter); // back to top, the selection kept: the edge order -> user
+    s = await tui.until('service:user');
+    expect(s).not.toContain('path:');
+    expect(s).toContain('/api/users/bob');
+  });
+
   it('top: rate, errors, p50/p95/p99 and sparklines per edge and route; topology: observed beside declared', async () => {
     const tui = await renderTui(new StaticStore(draft), { columns: 120, rows: 30 });
     await tui.press('3', 'm');
     let s = await tui.until('EDGES');
     expect(s).toMatch(/gateway -> order\s+2\.0\s+1\s+2\.5ms\s+9\.0ms\s+31ms\s+▁▃█▂ ▅/);
-    expect(s).toMatch(/POST order\/api\/orders\s+1\.7\s+0\s+2\.0ms/);
+    // a route reads as its method and path, then the edge it was counted on
+    expect(s).toMatch(/POST \/api\/orders\s+gateway -> order\s+1\.7\s+0\s+2\.0ms/);
     // no latency to tell: none in the window, or a WebSocket (not 0 ms)
     expect(s).toMatch(/order -> user\s+0\s+0\s+-\s+-\s+-/);
     expect(s).toMatch(/shipping -> user\s+0\.1\s+0\s+-\s+-\s+-/);
-    expect(s).toMatch(/WS user\/internal\/shipments\/stream\s+0\.1\s+0\s+-\s+-\s+-/);
+    expect(s).toMatch(/WS \/internal\/shipments\/stream\s+\w+ -> user\s+0\.1\s+0\s+-\s+-\s+-/);
     await tui.press('m');
     s = await tui.until('OBSERVED');
     expect(s).toMatch(/order -> user\s+http\s+not in depends_on/);
