@@ -21,7 +21,7 @@ export const GLOBAL_KEYS: readonly (readonly [string, string])[] = [
 /** The Traffic view's top and topology tables take fewer keys than its tap: the footer shows those. */
 export const TRAFFIC_MODE_KEYS: Readonly<Record<Exclude<TrafficMode, 'tap'>, readonly (readonly [string, string])[]>> = {
   top: [['m', 'tap/top/topology'], ['↑↓', 'select'], ['⏎', 'its calls in the tap'], ['f', 'fault'], ['c', 'capture']],
-  topology: [['m', 'tap/top/topology'], ['c', 'capture']],
+  topology: [['m', 'tap/top/topology']],
 };
 
 /** The keys the footer shows for what is on screen. */

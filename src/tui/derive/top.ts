@@ -15,7 +15,7 @@ export function topRows(s: StoreSnapshot, sel: number, width: number, height: nu
   const sparkTitle = [`LAST ${spark} MIN`, `${spark} MIN`, 'MIN'].find((t) => t.length <= spark) ?? '';
   const head = (title: string) => [seg(fit(`${fit(title, nameWidth)} ${right('REQ/S', 6)} ${right('ERR', 5)} ${right('P50', 7)} ${right('P95', 7)} ${right('P99', 7)}  ${sparkTitle}`, width), { bold: true, dim: true })];
   // `edge`: a route's caller and callee, dimmed after it (routes are counted per edge), when
-  // it fits whole: the route itself comes first (its detail, on enter, names the edge too)
+  // it fits whole: the route itself comes first (enter shows its calls, which name both ends)
   const line = (name: string, x: EdgeTraffic | RouteTraffic, index: number, edge = ''): Row => {
     // p99 is 0 only with no timed call in the window (an edge that saw only a WebSocket open;
     // the first bucket is under 10 µs, which no call through devmode takes)

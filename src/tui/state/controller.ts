@@ -189,6 +189,8 @@ export class TuiController {
       const item = topItems(s)[this.ui.traffic.topSelected];
       return item ? { caller: item.caller, callee: item.callee } : null;
     }
+    // the topology table selects nothing: a key must not act on the tap's hidden selection
+    if (this.ui.traffic.mode === 'topology') return null;
     const call = this.selectedCall();
     return call ? { caller: call.caller.service, callee: call.callee.service } : null;
   }
@@ -259,7 +261,7 @@ export class TuiController {
 
   toggleCapture(): void {
     const edge = this.selectedEdge();
-    if (!edge) return;
+    if (!edge) return this.notice('select a call or an edge first', 'error');
     const on = this.#captureEdges.some((e) => e.caller === edge.caller && e.callee === edge.callee);
     this.command(`capture ${on ? 'off' : 'on'} for ${edge.caller} -> ${edge.callee}`, async () => {
       if (on) await this.control.captureOff(edge);

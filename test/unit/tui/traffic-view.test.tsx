@@ -161,6 +161,12 @@ describe('Traffic view', () => {
     s = await tui.until('service:user');
     expect(s).not.toContain('path:');
     expect(s).toContain('/api/users/bob');
+    // the topology table selects nothing: f and c do not act on the tap's hidden selection
+    await tui.press('m', 'm');
+    s = await tui.until('OBSERVED');
+    expect(s).not.toContain('f fault');
+    await tui.press('f');
+    await tui.until('select a call or an edge first');
   });
 
   it('top: rate, errors, p50/p95/p99 and sparklines per edge and route; topology: observed beside declared', async () => {
