@@ -48,7 +48,7 @@ describe('Watchdog', () => {
     const result = await child; // would hang here if the pipe or process kept the loop alive
     expect(result.exitCode).toBe(0);
     await waitForPidsGone([pids.service, pids.grandchild, pids.watchdog], 5_000);
-    expect(await isPortFree(port)).toBe(true);
+    await waitForPortFree(port);
   });
 
   test('in-process: stop() closes the pipe and the watchdog kills what is still listed', async () => {
